@@ -1,0 +1,21 @@
+/**
+ * The contract between whatever signs (signer Lambda, manifest edge function,
+ * local stack) and wherever the active key lives (SSM + Secrets Manager in
+ * AWS, the in-memory model locally, a fixed key in tests).
+ */
+import type { Signer } from "../cloudfront/signer";
+
+export interface ActiveKeyProvider {
+  /** The signer for the currently active key, from cache when fresh. Rejects (fails closed) when no usable key is known. */
+  getSigner(): Promise<Signer>;
+}
+
+/** Names of the SSM parameters under a stack's prefix, e.g. `/cloudfront-signer/dev`. One source for infra, handlers and rotation. */
+export function parameterNames(prefix: string) {
+  const base = prefix.replace(/\/+$/, "");
+  return {
+    activeKeyId: `${base}/active-key-id`,
+    activeSecretArn: `${base}/active-secret-arn`,
+    rotationState: `${base}/rotation-state`,
+  } as const;
+}
