@@ -18,7 +18,10 @@ export const EDGE_TIMEOUT_LIMIT_SECONDS = { "viewer-request": 5, "origin-request
 export const EDGE_MEMORY_LIMIT_MB = { "viewer-request": 128, "origin-request": 10240 } as const;
 
 /** Lambda@Edge: compressed deployment package limit (bytes) for viewer and origin triggers. */
-export const EDGE_PACKAGE_LIMIT_BYTES = { "viewer-request": 1024 * 1024, "origin-request": 50 * 1024 * 1024 } as const;
+export const EDGE_PACKAGE_LIMIT_BYTES = {
+  "viewer-request": 1024 * 1024,
+  "origin-request": 50 * 1024 * 1024,
+} as const;
 
 /** CloudFront: trusted key groups per cache behavior and public keys per key group. */
 export const MAX_KEY_GROUPS_PER_BEHAVIOR = 4;

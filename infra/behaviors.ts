@@ -101,5 +101,7 @@ export function pathPatternMatches(pattern: string, path: string): boolean {
 
 /** The behavior CloudFront applies to a request path (without query string). */
 export function behaviorForPath(path: string): Behavior {
-  return ORDERED_BEHAVIORS.find((behavior) => pathPatternMatches(behavior.pathPattern, path)) ?? DEFAULT_BEHAVIOR;
+  return (
+    ORDERED_BEHAVIORS.find((behavior) => pathPatternMatches(behavior.pathPattern, path)) ?? DEFAULT_BEHAVIOR
+  );
 }

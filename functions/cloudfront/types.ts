@@ -36,7 +36,8 @@ export interface SignOptions {
    * as `{ pattern }`; a scope derived from untrusted input as `{ folderOf }`,
    * which the signer builds itself and refuses if the input holds `*` or `?`.
    */
-  readonly resource?: { readonly pattern: string } | { readonly folderOf: string; readonly includeQuery?: boolean };
+  readonly resource?:
+    { readonly pattern: string } | { readonly folderOf: string; readonly includeQuery?: boolean };
   /** Hash algorithm, default from the signer (sha1). */
   readonly hashAlgorithm?: HashAlgorithm;
 }
