@@ -1,0 +1,62 @@
+/**
+ * Set-Cookie header values for CloudFront signed cookies: always Secure and
+ * HttpOnly; SameSite=None by default (players on another origin need it);
+ * Domain and Path as asked; Expires/Max-Age only when asked.
+ */
+import { SigningInputError } from "./errors";
+import { printable } from "./ip";
+import type { CookieAttributes, SignedCookieValues } from "./types";
+
+const DOMAIN =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const PATH = /^\/[\x21-\x3a\x3c-\x7e]*$/;
+
+export function buildSetCookieHeaders(
+  cookies: SignedCookieValues,
+  urlHostname: string,
+  attributes: CookieAttributes,
+  time: { expires: number; now: number },
+): string[] {
+  const suffix: string[] = [];
+  const path = attributes.path ?? "/";
+  if (!PATH.test(path)) {
+    throw new SigningInputError(
+      "bad-cookie-attribute",
+      `cookie Path "${printable(path)}" must start with / (no ; or spaces)`,
+    );
+  }
+  suffix.push(`Path=${path}`);
+  if (attributes.domain !== undefined) {
+    const domain = String(attributes.domain).toLowerCase().replace(/^\./, "");
+    if (!DOMAIN.test(domain)) {
+      throw new SigningInputError(
+        "bad-cookie-attribute",
+        `cookie Domain "${printable(domain)}" is not a host name`,
+      );
+    }
+    if (urlHostname !== domain && !urlHostname.endsWith(`.${domain}`)) {
+      throw new SigningInputError(
+        "bad-cookie-attribute",
+        `cookie Domain "${domain}" does not cover "${urlHostname}": the browser would never send these cookies there`,
+      );
+    }
+    suffix.push(`Domain=${domain}`);
+  }
+  if (attributes.expiresAttribute === true) {
+    suffix.push(`Expires=${new Date(time.expires * 1000).toUTCString()}`);
+    suffix.push(`Max-Age=${Math.max(0, Math.floor(time.expires - time.now))}`);
+  }
+  const sameSite = attributes.sameSite ?? "None";
+  if (!["Strict", "Lax", "None"].includes(sameSite)) {
+    throw new SigningInputError(
+      "bad-cookie-attribute",
+      `SameSite must be Strict, Lax or None, got "${printable(sameSite)}"`,
+    );
+  }
+  // SameSite=None is only honoured with Secure; Secure and HttpOnly are always set.
+  suffix.push("Secure", "HttpOnly", `SameSite=${sameSite}`);
+  const tail = suffix.join("; ");
+  return Object.entries(cookies)
+    .filter((entry): entry is [string, string] => typeof entry[1] === "string")
+    .map(([name, value]) => `${name}=${value}; ${tail}`);
+}
