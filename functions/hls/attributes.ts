@@ -1,0 +1,88 @@
+/**
+ * An attribute-list scanner (RFC 8216 4.2) that reports where each value sits
+ * instead of copying it, so a caller can replace one value and leave every
+ * other byte of the line alone. Quoted strings may contain `,` and `=`.
+ * Modelled on the behaviour of hls.js' AttrList (names are trimmed, the last
+ * unquoted value runs to the end of the line), written for spans.
+ */
+
+export interface AttributeSpan {
+  /** Attribute name, surrounding whitespace trimmed. */
+  readonly name: string;
+  /** Index (in the scanned string) of the value's first character, inside the quotes when quoted. */
+  readonly valueStart: number;
+  /** Index one past the value's last character (the closing quote's index when quoted). */
+  readonly valueEnd: number;
+  readonly quoted: boolean;
+  /**
+   * False when the value cannot be delimited with certainty: a quoted string
+   * without its closing quote, or anything but `,` / end of line right after
+   * the closing quote. Such values are reported but must not be rewritten.
+   */
+  readonly wellFormed: boolean;
+}
+
+/** Scans `text` from `start` (the character after `TAG:`) to its end. Linear; never throws. */
+export function scanAttributes(text: string, start: number): AttributeSpan[] {
+  const spans: AttributeSpan[] = [];
+  let index = start;
+  while (index < text.length) {
+    const equals = text.indexOf("=", index);
+    const comma = text.indexOf(",", index);
+    if (equals < 0) break;
+    if (comma >= 0 && comma < equals) {
+      // An item without `=`: not an attribute; skip it.
+      index = comma + 1;
+      continue;
+    }
+    const name = text.slice(index, equals).trim();
+    const valueIndex = equals + 1;
+    if (text.charCodeAt(valueIndex) === 34 /* " */) {
+      const close = text.indexOf('"', valueIndex + 1);
+      if (close < 0) {
+        spans.push({
+          name,
+          valueStart: valueIndex + 1,
+          valueEnd: text.length,
+          quoted: true,
+          wellFormed: false,
+        });
+        break;
+      }
+      const after = close + 1;
+      const next = text.indexOf(",", after);
+      const trailing = text.slice(after, next < 0 ? text.length : next);
+      spans.push({
+        name,
+        valueStart: valueIndex + 1,
+        valueEnd: close,
+        quoted: true,
+        wellFormed: trailing.trim() === "",
+      });
+      if (next < 0) break;
+      index = next + 1;
+    } else {
+      const end = text.indexOf(",", valueIndex);
+      spans.push({
+        name,
+        valueStart: valueIndex,
+        valueEnd: end < 0 ? text.length : end,
+        quoted: false,
+        wellFormed: true,
+      });
+      if (end < 0) break;
+      index = end + 1;
+    }
+  }
+  return spans;
+}
+
+/** The value of the first attribute called `name`, or undefined. */
+export function attributeValue(
+  text: string,
+  spans: readonly AttributeSpan[],
+  name: string,
+): string | undefined {
+  const span = spans.find((candidate) => candidate.name === name && candidate.wellFormed);
+  return span ? text.slice(span.valueStart, span.valueEnd) : undefined;
+}

@@ -1,0 +1,23 @@
+/** Lossless HLS playlist rewriting: pure, no dependency. */
+export { PlaylistError, isMalformedPlaylist, type PlaylistErrorCode } from "./errors";
+export { DEFAULT_MAX_PLAYLIST_BYTES, validatePlaylist } from "./lines";
+export { scanAttributes, type AttributeSpan } from "./attributes";
+export { URI_ATTRIBUTES } from "./uri-positions";
+export { EDGE_PLAYLIST_SUFFIX, RAW_PLAYLIST_SUFFIX, edgePlaylistPath, rawPlaylistPath } from "./rename";
+export {
+  folderResource,
+  playlistPolicy,
+  scopePrefix,
+  type PlaylistPolicy,
+  type PlaylistPolicyInput,
+  type ViewerGrant,
+} from "./policy";
+export { SIGNING_PARAMETERS, appendSignedQuery, type UntouchedReason, type UriDecision } from "./urls";
+export {
+  findUris,
+  rewritePlaylist,
+  type RewriteOptions,
+  type RewriteResult,
+  type RewriteStats,
+  type UriOccurrence,
+} from "./rewrite";

@@ -1,0 +1,202 @@
+/**
+ * Deciding what happens to one URI: resolve it against the playlist URL,
+ * refuse anything that must not carry the signature, rename child playlists,
+ * and write the reference back in its shortest form that still resolves to
+ * the same absolute URL. Pure; never throws for any input string.
+ */
+import { PlaylistError } from "./errors";
+import { edgePlaylistPath, renameReference } from "./rename";
+import { hasReferences, substitute, type Variables } from "./variables";
+
+/** Why a URI was left exactly as written. */
+export type UntouchedReason =
+  | "empty"
+  | "malformed-attribute"
+  | "data-uri"
+  | "skd-uri"
+  | "other-scheme"
+  | "unresolved-variable"
+  | "invalid-uri"
+  | "foreign-host"
+  | "already-signed"
+  | "out-of-scope";
+
+export type UriDecision =
+  | { readonly kind: "rewrite"; readonly reference: string }
+  | { readonly kind: "untouched"; readonly reason: UntouchedReason };
+
+export interface UriContext {
+  readonly base: URL;
+  /** `<scheme>://<host><directory>/` of the playlist URL. */
+  readonly baseDirectory: string;
+  readonly allowedHosts: ReadonlySet<string>;
+  /** Literal prefix of the policy resource: a URI is in scope when its URL starts with it. */
+  readonly scopePrefix: string;
+  readonly variables: Variables;
+}
+
+/** Query parameter names CloudFront reserves for signed URLs; a URI that already has one is never re-signed. */
+export const SIGNING_PARAMETERS: ReadonlySet<string> = new Set([
+  "Expires",
+  "Policy",
+  "Signature",
+  "Key-Pair-Id",
+  "Hash-Algorithm",
+]);
+
+// RFC 3986 characters (reserved, unreserved, percent-encoded). Anything else (spaces, quotes,
+// controls, `{}`, non-ASCII) is not a URI we can sign with certainty and is left alone.
+const URI_CHARACTERS = /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$/;
+const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
+// A plain relative path (no scheme, no dot segments, no `//`, no `%`, no fragment) whose
+// resolution is exactly `baseDirectory + path`: the common case, resolved without URL parsing.
+const SIMPLE_PATH = /^[A-Za-z0-9_~!$&'()*+,;=@-][A-Za-z0-9_.~!$&'()*+,;=@/-]*$/;
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+
+/** Parses and checks the playlist URL the rewriter resolves against. */
+export function parsePlaylistUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new PlaylistError("invalid-options", "playlist URL is not an absolute URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new PlaylistError("invalid-options", "playlist URL must be http(s)");
+  }
+  if (url.username || url.password) {
+    throw new PlaylistError("invalid-options", "playlist URL must not carry credentials");
+  }
+  return url;
+}
+
+export function directoryOf(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname.slice(0, url.pathname.lastIndexOf("/") + 1)}`;
+}
+
+/** Decides one URI value as written in the playlist. `forbidComma`: the value is an unquoted attribute. */
+export function decideUri(written: string, context: UriContext, forbidComma: boolean): UriDecision {
+  if (written === "") return { kind: "untouched", reason: "empty" };
+  const schemeReason = schemeRefusal(written);
+  if (schemeReason) return { kind: "untouched", reason: schemeReason };
+  let text = written;
+  if (hasReferences(text)) {
+    const substituted = substitute(text, context.variables);
+    if (substituted === undefined) return { kind: "untouched", reason: "unresolved-variable" };
+    text = substituted;
+    if (text === "") return { kind: "untouched", reason: "empty" };
+    const substitutedSchemeReason = schemeRefusal(text);
+    if (substitutedSchemeReason) return { kind: "untouched", reason: substitutedSchemeReason };
+  }
+  if (!URI_CHARACTERS.test(text) || (forbidComma && text.includes(","))) {
+    return { kind: "untouched", reason: "invalid-uri" };
+  }
+  return decideSimple(text, context) ?? decideGeneral(text, context);
+}
+
+function schemeRefusal(text: string): UntouchedReason | undefined {
+  const scheme = SCHEME.exec(text)?.[1]?.toLowerCase();
+  if (scheme === undefined || scheme === "http" || scheme === "https") return undefined;
+  if (scheme === "data") return "data-uri";
+  if (scheme === "skd") return "skd-uri";
+  return "other-scheme";
+}
+
+function decideSimple(text: string, context: UriContext): UriDecision | undefined {
+  const queryStart = text.indexOf("?");
+  const path = queryStart < 0 ? text : text.slice(0, queryStart);
+  if (text.includes("#") || !SIMPLE_PATH.test(path) || DOT_SEGMENT.test(path) || path.includes("//")) {
+    return undefined;
+  }
+  if (!context.allowedHosts.has(context.base.host)) return { kind: "untouched", reason: "foreign-host" };
+  if (queryStart >= 0 && hasSigningParameter(text.slice(queryStart + 1))) {
+    return { kind: "untouched", reason: "already-signed" };
+  }
+  const target = context.baseDirectory + edgePlaylistPath(path);
+  if (!target.startsWith(context.scopePrefix)) return { kind: "untouched", reason: "out-of-scope" };
+  // Same directory, relative as written: nothing shorter resolves to the same URL.
+  return { kind: "rewrite", reference: renameReference(text) };
+}
+
+function decideGeneral(text: string, context: UriContext): UriDecision {
+  let url: URL;
+  try {
+    url = new URL(text, context.base);
+  } catch {
+    return { kind: "untouched", reason: "invalid-uri" };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    return { kind: "untouched", reason: "other-scheme" };
+  if (url.username || url.password) return { kind: "untouched", reason: "invalid-uri" };
+  if (!context.allowedHosts.has(url.host)) return { kind: "untouched", reason: "foreign-host" };
+  if (hasSigningParameter(url.search.slice(1))) return { kind: "untouched", reason: "already-signed" };
+  url.pathname = edgePlaylistPath(url.pathname);
+  if (!`${url.protocol}//${url.host}${url.pathname}`.startsWith(context.scopePrefix)) {
+    return { kind: "untouched", reason: "out-of-scope" };
+  }
+  return { kind: "rewrite", reference: shortestReference(text, url, context.base) };
+}
+
+/** The shortest of: the reference as written (renamed), directory-relative, root-relative, absolute; each verified. */
+function shortestReference(written: string, target: URL, base: URL): string {
+  const href = target.href;
+  const candidates: string[] = [];
+  if (!SCHEME.test(written)) candidates.push(renameReference(written));
+  if (target.protocol === base.protocol && target.host === base.host) {
+    const tail = target.search + target.hash;
+    candidates.push(directoryRelative(base.pathname, target.pathname) + tail);
+    candidates.push(target.pathname + tail);
+  }
+  let best = href;
+  for (const candidate of candidates) {
+    if (candidate.length < best.length && resolvesTo(candidate, base, href)) best = candidate;
+  }
+  return best;
+}
+
+function resolvesTo(reference: string, base: URL, href: string): boolean {
+  try {
+    return new URL(reference, base).href === href;
+  } catch {
+    return false;
+  }
+}
+
+function directoryRelative(basePath: string, targetPath: string): string {
+  const from = basePath.split("/").slice(0, -1);
+  const to = targetPath.split("/");
+  let common = 0;
+  while (common < from.length && common < to.length - 1 && from[common] === to[common]) common++;
+  const relative = "../".repeat(from.length - common) + to.slice(common).join("/");
+  // `a:b` would read as a scheme, and an empty path as "this playlist".
+  if (relative === "" || /^[^/]*:/.test(relative)) return `./${relative}`;
+  return relative;
+}
+
+function hasSigningParameter(query: string): boolean {
+  if (query === "") return false;
+  for (const pair of query.split("&")) {
+    const equals = pair.indexOf("=");
+    const name = equals < 0 ? pair : pair.slice(0, equals);
+    if (SIGNING_PARAMETERS.has(name) || SIGNING_PARAMETERS.has(safeDecode(name))) return true;
+  }
+  return false;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
+}
+
+/** Appends the signed query suffix before any fragment, after any existing query. */
+export function appendSignedQuery(reference: string, signedQuery: string): string {
+  const hash = reference.indexOf("#");
+  const head = hash < 0 ? reference : reference.slice(0, hash);
+  const fragment = hash < 0 ? "" : reference.slice(hash);
+  const query = head.indexOf("?");
+  const separator = query < 0 ? "?" : head.endsWith("?") || head.endsWith("&") ? "" : "&";
+  return head + separator + signedQuery + fragment;
+}
