@@ -1,0 +1,257 @@
+/**
+ * The local edge: behaves like the distribution. Every request is matched to
+ * a cache behavior from infra/behaviors.ts and must carry a signed URL or
+ * signed cookies that our verifier accepts against the keys the key groups
+ * trust right now; `*._m3u8` runs the very manifest handler that is deployed
+ * to Lambda@Edge, with CloudFront's event shape; everything else goes to the
+ * origin. A 403 says why in `x-local-edge-reason` (CloudFront itself only
+ * says "Access denied"), and every accepted response names the key that
+ * signed it in `x-local-edge-key-id`.
+ */
+import {
+  request as httpRequest,
+  Agent,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+} from "node:http";
+import { behaviorForPath } from "../infra/behaviors";
+import { verifyRequest } from "../functions/cloudfront/verifier";
+import type { TrustedKeys } from "../functions/cloudfront/types";
+import type { EdgeTrigger } from "../functions/limits";
+import {
+  isGeneratedResponse,
+  requestEvent,
+  toHttpReply,
+  type CloudFrontRequestEvent,
+  type HttpReply,
+} from "./cloudfront-event";
+
+export const EDGE_HEADERS = {
+  keyId: "x-local-edge-key-id",
+  signedBy: "x-local-edge-signed-by",
+  reason: "x-local-edge-reason",
+  behavior: "x-local-edge-behavior",
+} as const;
+
+export interface EdgeOptions {
+  /** Base URL of the origin, e.g. `http://127.0.0.1:8403`. */
+  readonly originUrl: string;
+  /** Public keys the distribution's key groups trust at this moment (every behavior trusts every group). */
+  readonly trustedKeys: () => TrustedKeys | Promise<TrustedKeys>;
+  /** The manifest Lambda@Edge handler, associated with the `*._m3u8` behavior. */
+  readonly manifestHandler: (event: CloudFrontRequestEvent) => Promise<unknown>;
+  /** Which request trigger the manifest handler is associated with. */
+  readonly trigger: EdgeTrigger;
+  /** Page origins allowed to read responses (CORS), e.g. `http://localhost:8400`. */
+  readonly allowedOrigins: readonly string[];
+  readonly distributionId?: string;
+  /** Clock, epoch seconds. */
+  readonly nowSeconds?: () => number;
+  readonly log?: (line: string) => void;
+}
+
+export interface EdgeRejection {
+  readonly at: string;
+  readonly path: string;
+  readonly code: string;
+  readonly reason: string;
+}
+
+export interface EdgeStats {
+  requests: number;
+  rejected: number;
+  /** Accepted requests per signing key id. */
+  readonly byKey: Map<string, number>;
+  /** The latest rejections, newest last (bounded). */
+  readonly rejections: EdgeRejection[];
+}
+
+const MAX_REMEMBERED_REJECTIONS = 50;
+
+export interface LocalEdge {
+  readonly handler: RequestListener;
+  readonly stats: EdgeStats;
+  /** Closes the keep-alive connections to the origin. */
+  close(): void;
+}
+
+export function createEdge(options: EdgeOptions): LocalEdge {
+  const origin = new URL(options.originUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
+  const log = options.log ?? (() => undefined);
+  const stats: EdgeStats = { requests: 0, rejected: 0, byKey: new Map(), rejections: [] };
+
+  const handler: RequestListener = (request, response) => {
+    serve(request, response).catch((error: unknown) => {
+      log(`edge: internal error on ${pathOf(request)}: ${(error as Error).message}`);
+      if (!response.headersSent)
+        reply(request, response, {
+          status: 502,
+          headers: { [EDGE_HEADERS.reason]: ["edge internal error"] },
+          body: Buffer.from("502 edge internal error\n"),
+        });
+      else response.destroy();
+    });
+  };
+  return { handler, stats, close: () => agent.destroy() };
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    stats.requests++;
+    const path = pathOf(request);
+    const behavior = behaviorForPath(path);
+    const baseHeaders = { [EDGE_HEADERS.behavior]: [behavior.pathPattern] };
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return deny(
+        request,
+        response,
+        path,
+        "method",
+        `this distribution allows GET and HEAD, not ${request.method}`,
+        baseHeaders,
+      );
+    }
+    const host = request.headers.host;
+    if (!host)
+      return deny(request, response, path, "malformed", "the request has no Host header", baseHeaders);
+
+    const url = `http://${host}${request.url ?? "/"}`;
+    const viewerIp = viewerIpOf(request);
+    const verdict = verifyRequest(
+      { url, cookieHeader: request.headers.cookie, viewerIp, now: nowSeconds() },
+      await options.trustedKeys(),
+    );
+    if (!verdict.accepted) return deny(request, response, path, verdict.code, verdict.reason, baseHeaders);
+
+    stats.byKey.set(verdict.keyPairId, (stats.byKey.get(verdict.keyPairId) ?? 0) + 1);
+    const signedHeaders = {
+      ...baseHeaders,
+      [EDGE_HEADERS.keyId]: [verdict.keyPairId],
+      [EDGE_HEADERS.signedBy]: [verdict.source],
+    };
+
+    if (behavior.manifestEdgeFunction) {
+      const event = requestEvent(request, viewerIp, {
+        trigger: options.trigger,
+        distributionDomainName: host,
+        distributionId: options.distributionId ?? "ELOCALEDGE",
+        origin,
+      });
+      const result = await options.manifestHandler(event);
+      if (isGeneratedResponse(result)) {
+        const generated = toHttpReply(result, options.trigger);
+        return reply(request, response, {
+          ...generated,
+          headers: { ...generated.headers, ...signedHeaders },
+        });
+      }
+      // The function let the request through (possibly rewritten): CloudFront sends it to the origin.
+      const forwarded = event.Records[0].cf.request;
+      return proxy(
+        request,
+        response,
+        forwarded.uri + (forwarded.querystring ? `?${forwarded.querystring}` : ""),
+        signedHeaders,
+      );
+    }
+    return proxy(request, response, path, signedHeaders);
+  }
+
+  function deny(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    code: string,
+    reason: string,
+    headers: Record<string, string[]>,
+  ): void {
+    stats.rejected++;
+    stats.rejections.push({ at: new Date().toISOString(), path, code, reason });
+    if (stats.rejections.length > MAX_REMEMBERED_REJECTIONS) stats.rejections.shift();
+    log(`edge: 403 ${path} ${code}: ${reason}`);
+    const body = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>${xmlEscape(`${code}: ${reason}`)}</Message></Error>\n`;
+    reply(request, response, {
+      status: 403,
+      headers: {
+        ...headers,
+        "content-type": ["text/xml"],
+        [EDGE_HEADERS.reason]: [headerSafe(`${code}: ${reason}`)],
+      },
+      body: Buffer.from(body),
+    });
+  }
+
+  function proxy(
+    request: IncomingMessage,
+    response: ServerResponse,
+    target: string,
+    headers: Record<string, string[]>,
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const upstream = httpRequest(
+        new URL(target, origin),
+        { method: request.method, agent },
+        (originResponse) => {
+          const passed: Record<string, string[]> = { ...headers };
+          for (const name of ["content-type", "content-length", "cache-control", "last-modified", "etag"]) {
+            const value = originResponse.headers[name];
+            if (typeof value === "string") passed[name] = [value];
+          }
+          response.writeHead(originResponse.statusCode ?? 502, { ...passed, ...corsHeaders(request) });
+          originResponse.pipe(response);
+          originResponse.on("end", resolve);
+          originResponse.on("error", reject);
+        },
+      );
+      upstream.on("error", reject);
+      upstream.end();
+    });
+  }
+
+  function reply(
+    request: IncomingMessage,
+    response: ServerResponse,
+    reply: HttpReply | { status: number; headers: Record<string, string[]>; body: Buffer },
+  ): void {
+    response.writeHead(reply.status, {
+      ...reply.headers,
+      "content-length": String(reply.body.length),
+      ...corsHeaders(request),
+    });
+    response.end(request.method === "HEAD" ? undefined : reply.body);
+  }
+
+  /** The page runs on another port (another origin): let it read bodies and our debugging headers. */
+  function corsHeaders(request: IncomingMessage): Record<string, string> {
+    const requestOrigin = request.headers.origin;
+    if (!requestOrigin || !options.allowedOrigins.includes(requestOrigin)) return { vary: "Origin" };
+    return {
+      vary: "Origin",
+      "access-control-allow-origin": requestOrigin,
+      "access-control-allow-credentials": "true",
+      "access-control-expose-headers": Object.values(EDGE_HEADERS).join(", "),
+    };
+  }
+}
+
+function pathOf(request: IncomingMessage): string {
+  const target = request.url ?? "/";
+  const queryStart = target.indexOf("?");
+  return queryStart === -1 ? target : target.slice(0, queryStart);
+}
+
+/** The viewer's address as CloudFront reports it (IPv4-mapped IPv6 unwrapped). */
+function viewerIpOf(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? "";
+  return address.startsWith("::ffff:") ? address.slice("::ffff:".length) : address;
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** Header values must be visible ASCII; a reason quoting viewer input might not be. */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, "?").slice(0, 1000);
+}

@@ -1,0 +1,96 @@
+/**
+ * The local origin (the stand-in for S3 or MediaPackage): serves a folder of
+ * HLS assets read-only. In live mode every VOD media playlist is served as an
+ * endless live window over its looped segments (see live-window.ts), so a
+ * player keeps reloading playlists through the edge.
+ */
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
+import { extname, resolve, sep } from "node:path";
+import { parseLoopablePlaylist, renderLiveWindow } from "./live-window";
+import { sendText } from "./http";
+
+export interface OriginOptions {
+  /** Folder served at `/`. */
+  readonly root: string;
+  /** Serve VOD media playlists as a live loop with this many segments per window; `false` serves files as they are. */
+  readonly live: { readonly windowSegments: number } | false;
+  /** Clock in milliseconds (tests); default Date.now. */
+  readonly nowMs?: () => number;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".m3u8": "application/vnd.apple.mpegurl",
+  ".ts": "video/mp2t",
+  ".m4s": "video/iso.segment",
+  ".mp4": "video/mp4",
+  ".m4a": "audio/mp4",
+  ".m4v": "video/mp4",
+  ".aac": "audio/aac",
+  ".mp3": "audio/mpeg",
+  ".vtt": "text/vtt",
+  ".webvtt": "text/vtt",
+  ".key": "application/octet-stream",
+};
+
+/** Maps a URL path to a file under root, or undefined for anything that could escape it. */
+export function resolveUnderRoot(root: string, urlPath: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  if (!decoded.startsWith("/") || decoded.includes("\0") || decoded.split("/").some((part) => part === ".."))
+    return undefined;
+  const base = resolve(root);
+  const file = resolve(base, `.${decoded}`);
+  return file.startsWith(base + sep) ? file : undefined;
+}
+
+export function createOriginHandler(options: OriginOptions): RequestListener {
+  const nowMs = options.nowMs ?? Date.now;
+  const startedMs = nowMs();
+  return (request: IncomingMessage, response: ServerResponse) => {
+    serve(request, response).catch(() => {
+      if (!response.headersSent) sendText(response, 500, "origin: internal error\n");
+      else response.destroy();
+    });
+  };
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return sendText(response, 405, "origin: only GET and HEAD\n", { allow: "GET, HEAD" });
+    }
+    const path = new URL(request.url ?? "/", "http://origin.invalid").pathname;
+    const file = resolveUnderRoot(options.root, path);
+    const info = file ? await stat(file).catch(() => undefined) : undefined;
+    if (!file || !info?.isFile()) return sendText(response, 404, "origin: not found\n");
+
+    const extension = extname(file).toLowerCase();
+    const contentType = CONTENT_TYPES[extension] ?? "application/octet-stream";
+    if (extension === ".m3u8") {
+      const text = await readFile(file, "utf8");
+      const loop = options.live ? parseLoopablePlaylist(text) : undefined;
+      const body =
+        loop && options.live ? renderLiveWindow(loop, (nowMs() - startedMs) / 1000, options.live) : text;
+      response.writeHead(200, {
+        "content-type": contentType,
+        "content-length": Buffer.byteLength(body),
+        "cache-control": loop ? "no-cache" : "max-age=60",
+      });
+      response.end(request.method === "HEAD" ? undefined : body);
+      return;
+    }
+    response.writeHead(200, {
+      "content-type": contentType,
+      "content-length": info.size,
+      "cache-control": "max-age=86400",
+    });
+    if (request.method === "HEAD") return void response.end();
+    const stream = createReadStream(file);
+    stream.on("error", () => response.destroy());
+    stream.pipe(response);
+  }
+}
