@@ -209,12 +209,18 @@ export class Signer {
     return { kind: "custom", statement, policyJson: customPolicyJson(statement), hashAlgorithm };
   }
 
-  /** The URL itself as a custom-policy Resource: a `*` in it would be a wildcard, so it is refused. */
+  /**
+   * The URL itself as a custom-policy Resource. Its first `?` is the query
+   * separator (CloudFront reads it so); a `*` or a second `?` would be a
+   * wildcard that widens access, so they are refused.
+   */
   private urlAsPattern(url: string): string {
-    if (url.includes("*")) {
+    const mark = url.indexOf("?");
+    if (url.includes("*") || (mark !== -1 && url.indexOf("?", mark + 1) !== -1)) {
       throw new SigningInputError(
         "wildcard-injection",
-        `"${printable(url)}" contains *, which a custom policy reads as a wildcard: pass an explicit resource pattern`,
+        `"${printable(url)}" contains * or a second ?, which a custom policy reads as wildcards: ` +
+          "pass an explicit resource pattern",
       );
     }
     return url;

@@ -77,7 +77,7 @@ export function checkUrlToSign(url: string): CheckedUrl {
   return { url, hostname: parsed.hostname.toLowerCase() };
 }
 
-/** Host part of a pattern (`https://host/...`, `http*://host/...`). */
+/** Host part of a pattern (`https://host/...`, `*://host/...`). */
 export function patternHost(pattern: string): string {
   return rawAuthority(pattern).toLowerCase();
 }
@@ -85,10 +85,11 @@ export function patternHost(pattern: string): string {
 /** Validates an operator-written resource pattern. */
 export function checkPattern(pattern: string): string {
   assertJsonSafeResource(pattern);
-  if (!/^(?:https?|http\*):\/\/[^/]+\//.test(pattern)) {
+  if (!/^(?:https?|http\*|\*):\/\/[^/?]+\//.test(pattern)) {
     throw new SigningInputError(
       "bad-resource",
-      `resource pattern "${printable(pattern)}" must start with http://, https:// or http*://, a host, and a /`,
+      `resource pattern "${printable(pattern)}" must be protocol://host/path ` +
+        "(protocol http, https, http* or *; a pattern without a path would cover every object on the host)",
     );
   }
   return pattern;
