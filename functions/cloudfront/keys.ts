@@ -96,16 +96,23 @@ export function parsePublicKey(pem: string): PublicKey {
 }
 
 export function generateKeyPair(algorithm: KeyAlgorithm): { privateKeyPem: string; publicKeyPem: string } {
-  const encoding = {
-    publicKeyEncoding: { type: "spki", format: "pem" },
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  } as const;
+  const publicKeyEncoding = { type: "spki", format: "pem" } as const;
+  const privateKeyEncoding = { type: "pkcs8", format: "pem" } as const;
   if (algorithm === "rsa-2048") {
-    const pair = generateKeyPairSync("rsa", { modulusLength: 2048, publicExponent: 0x10001, ...encoding });
+    const pair = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicExponent: 0x10001,
+      publicKeyEncoding,
+      privateKeyEncoding,
+    });
     return { privateKeyPem: pair.privateKey, publicKeyPem: pair.publicKey };
   }
   if (algorithm === "ecdsa-p256") {
-    const pair = generateKeyPairSync("ec", { namedCurve: "prime256v1", ...encoding });
+    const pair = generateKeyPairSync("ec", {
+      namedCurve: "prime256v1",
+      publicKeyEncoding,
+      privateKeyEncoding,
+    });
     return { privateKeyPem: pair.privateKey, publicKeyPem: pair.publicKey };
   }
   throw new SigningInputError("unsupported-key", `unknown key algorithm "${String(algorithm)}"`);
