@@ -1,0 +1,58 @@
+/**
+ * How the policy pack recognises the parts of a signed-hls-cdn stack. The
+ * Pulumi program may import these constants (this file imports nothing), so
+ * the program and the pack agree on one spelling.
+ */
+
+/** The components whose permissions the pack tells apart. */
+export type Component = "signer" | "edge" | "rotation";
+
+/**
+ * Tag key (on `aws:lambda/function:Function`, `aws:iam/role:Role`, schedules)
+ * naming the component a resource belongs to. When absent, the pack falls back
+ * to the resource's name, its parent's name and its ancestors' component
+ * types, matched against {@link DEFAULT_COMPONENT_PATTERNS}.
+ */
+export const COMPONENT_TAG = "signed-hls-cdn:component";
+
+/** Case-insensitive regular expressions tried in this order (rotation first: "rotation-signer-key" is rotation). */
+export const DEFAULT_COMPONENT_PATTERNS: Readonly<Record<Component, string>> = {
+  rotation: "rotat",
+  edge: "edge|manifest",
+  signer: "signer",
+};
+
+/**
+ * Tags on the rotation function (or its schedule) that state the numbers the
+ * rotation invariant is made of, in seconds. The stack policy
+ * `rotation-outlives-signed-urls` reads them; pack config may supply them
+ * instead (see README, "Policy pack").
+ */
+export const ROTATION_TIMING_TAGS = {
+  rotationIntervalSeconds: "signed-hls-cdn:rotation-interval-seconds",
+  signerCacheTtlSeconds: "signed-hls-cdn:signer-cache-ttl-seconds",
+  /** How long a signer keeps serving its last good key when refreshes fail (optional; defaults to the cache TTL). */
+  signerMaxStaleSeconds: "signed-hls-cdn:signer-max-stale-seconds",
+  maxUrlLifetimeSeconds: "signed-hls-cdn:max-url-lifetime-seconds",
+  clockSkewSeconds: "signed-hls-cdn:clock-skew-seconds",
+} as const;
+
+export type RotationTimingField = keyof typeof ROTATION_TIMING_TAGS;
+
+/** Clock skew assumed between signers, viewers and CloudFront when nothing states it. */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
+
+/**
+ * The tags to put on the rotation function so the pack can check the
+ * rotation invariant, e.g. `tags: rotationTimingTags(config)`.
+ */
+export function rotationTimingTags(
+  timing: Partial<Record<RotationTimingField, number>>,
+): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const field of Object.keys(ROTATION_TIMING_TAGS) as RotationTimingField[]) {
+    const value = timing[field];
+    if (value !== undefined) tags[ROTATION_TIMING_TAGS[field]] = String(value);
+  }
+  return tags;
+}

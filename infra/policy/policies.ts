@@ -1,0 +1,31 @@
+/**
+ * Every policy of the signed-hls-cdn pack, importable without starting the
+ * analyzer (index.ts does that), so tests and tools can run them directly.
+ */
+import type { Policies } from "@pulumi/policy";
+import { edgeFunctionConstraints, manifestEdgeAssociation } from "./rules/edge";
+import {
+  behaviorsRequireKeyGroups,
+  keyGroupLimits,
+  protectedBehaviorsTrustBothGroups,
+} from "./rules/key-groups";
+import { leastPrivilege } from "./rules/least-privilege";
+import { s3OriginPrivateViaOac } from "./rules/origin";
+import { noPrivateKeyInPlainInputs } from "./rules/private-keys";
+import { rotationOutlivesSignedUrls } from "./rules/rotation";
+import { httpsOnlyModernTls } from "./rules/transport";
+
+export const POLICY_PACK_NAME = "signed-hls-cdn";
+
+export const policies: Policies = [
+  behaviorsRequireKeyGroups,
+  protectedBehaviorsTrustBothGroups,
+  httpsOnlyModernTls,
+  manifestEdgeAssociation,
+  edgeFunctionConstraints,
+  noPrivateKeyInPlainInputs,
+  leastPrivilege,
+  keyGroupLimits,
+  s3OriginPrivateViaOac,
+  rotationOutlivesSignedUrls,
+];
