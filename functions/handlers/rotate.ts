@@ -1,0 +1,72 @@
+/**
+ * The rotation Lambda: on an EventBridge schedule (advances the rotation as
+ * far as it can, then exits; the next run continues) and by hand with
+ * `{ "force": true }` (rotate before the interval, never past the safety
+ * rules) or `{ "dryRun": true }` (print the plan, change nothing).
+ */
+import { runRotation, type RotationConfig, type RotationPorts, type RotationRunResult } from "../rotation";
+import { awsRotationPorts } from "../rotation/aws";
+import { RotationRefusedError } from "../rotation/errors";
+
+/** Stack configuration of the rotation (plain JSON, captured in the Lambda closure). */
+export interface RotationHandlerConfig {
+  /** Region of the SSM parameters and secrets (CloudFront is global). */
+  readonly region: string;
+  readonly rotation: RotationConfig;
+}
+
+/** A manual invocation's payload; a scheduled event (EventBridge) is treated as `{}`. */
+export interface RotationRequest {
+  readonly force?: boolean;
+  readonly dryRun?: boolean;
+}
+
+export interface RotationHandlerDeps {
+  /** Ports to run against; default AWS in `config.region`. */
+  readonly ports?: RotationPorts;
+}
+
+export function createRotationHandler(config: RotationHandlerConfig, deps: RotationHandlerDeps = {}) {
+  let ports = deps.ports;
+  return async function rotationHandler(event: unknown): Promise<RotationRunResult> {
+    const request = parseRequest(event);
+    ports ??= awsRotationPorts(config.region);
+    const result = await runRotation(ports, config.rotation, request);
+    console.log(JSON.stringify({ component: "key-rotation", summary: true, ...summary(result) }));
+    // A refusal or failure fails the invocation, so schedules alarm on it; "busy" and waiting are normal.
+    if (result.outcome === "refused") throw new RotationRefusedError(result.message, result.notBefore);
+    if (result.outcome === "failed")
+      throw new Error(
+        `rotation failed${result.retryable ? " (transient; the next run retries)" : ""}: ${result.message}`,
+      );
+    return result;
+  };
+}
+
+function parseRequest(event: unknown): RotationRequest {
+  if (event === null || event === undefined || typeof event !== "object" || Array.isArray(event)) return {};
+  const record = event as Record<string, unknown>;
+  // EventBridge scheduled events carry "source"/"detail-type"; they never force.
+  if (
+    record["detail-type"] !== undefined ||
+    record.source === "aws.events" ||
+    record.source === "aws.scheduler"
+  )
+    return {};
+  for (const key of ["force", "dryRun"]) {
+    if (record[key] !== undefined && typeof record[key] !== "boolean")
+      throw new Error(`rotation request: ${key} must be true or false`);
+  }
+  return { force: record.force === true, dryRun: record.dryRun === true };
+}
+
+function summary(result: RotationRunResult) {
+  return {
+    outcome: result.outcome,
+    message: result.message,
+    rotationId: result.rotationId,
+    step: result.step,
+    stepsDone: result.stepsDone,
+    notBefore: result.notBefore,
+  };
+}

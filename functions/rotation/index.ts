@@ -1,0 +1,17 @@
+/** Key rotation: the pure state machine, its runner, revocation, and the port contracts. */
+export { runRotation } from "./runner";
+export type { RotationRunOptions, RotationRunResult, RotationOutcome } from "./runner";
+export { revokeKey, planRevocation } from "./revoke";
+export type { RevokeOptions, RevocationReport } from "./revoke";
+export { decide, reconcile, planRotation, nextDueAt } from "./machine";
+export type { Decision, DecideOptions, PlannedStep } from "./machine";
+export { invariantViolations } from "./invariants";
+export { observe } from "./observe";
+export type { Observation } from "./observation";
+export { resolveRotationConfig, retentionSeconds } from "./config";
+export type { RotationConfig, ResolvedRotationConfig, RotationSlot } from "./config";
+export { ROTATION_STEPS, emptyState, parseRotationState, serializeRotationState } from "./state";
+export type { RotationState, RotationStep, InProgressRotation } from "./state";
+export { ServiceError, RotationRefusedError, RotationConfigError, isServiceError } from "./errors";
+export type { ServiceErrorKind } from "./errors";
+export type * from "./ports";

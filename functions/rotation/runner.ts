@@ -1,0 +1,285 @@
+/**
+ * One rotation run: take the lease, then observe -> decide -> act -> persist
+ * -> check invariants, until the rotation has to wait, is done, or refuses.
+ * State is persisted after every step, so a run killed anywhere resumes on
+ * the next invocation from the last persisted step.
+ */
+import { randomUUID } from "node:crypto";
+import { parameterNames } from "../keys/types";
+import { resolveRotationConfig, type ResolvedRotationConfig, type RotationConfig } from "./config";
+import { RotationConfigError, StaleObservationError, isServiceError } from "./errors";
+import { invariantViolations } from "./invariants";
+import { acquireLease, readState } from "./lease";
+import { decide, planRotation, reconcile, type PlannedStep } from "./machine";
+import { observe } from "./observe";
+import type { AuditEvent, RotationPorts } from "./ports";
+import { emptyState, serializeRotationState, type RotationState } from "./state";
+import {
+  createKey,
+  deleteReplaced,
+  markDeployed,
+  markSignersReady,
+  promote,
+  stageKey,
+  startRotation,
+  type StepContext,
+} from "./steps";
+
+export interface RotationRunOptions {
+  /** Start a rotation before the interval is up; the safety rules still apply. */
+  readonly force?: boolean;
+  /** Print the plan, change nothing (no lease, no writes). */
+  readonly dryRun?: boolean;
+  /** Lease owner id; default a random UUID per run. */
+  readonly owner?: string;
+  /** Upper bound on steps per run. Default 12. */
+  readonly maxSteps?: number;
+}
+
+export type RotationOutcome = "idle" | "waiting" | "completed" | "refused" | "busy" | "failed" | "dry-run";
+
+export interface RotationRunResult {
+  readonly outcome: RotationOutcome;
+  readonly message: string;
+  readonly rotationId?: string;
+  /** The step the rotation stands at after this run (undefined when none is in progress). */
+  readonly step?: string;
+  readonly stepsDone: readonly string[];
+  /** Epoch seconds after which a refused action would be safe, or when a wait ends. */
+  readonly notBefore?: number;
+  readonly plan?: readonly PlannedStep[];
+  /** For "failed": a transient service error; the next run retries. */
+  readonly retryable?: boolean;
+}
+
+export async function runRotation(
+  ports: RotationPorts,
+  rawConfig: RotationConfig,
+  options: RotationRunOptions = {},
+): Promise<RotationRunResult> {
+  const config = resolveRotationConfig(rawConfig);
+  const stateName = parameterNames(config.parameterPrefix).rotationState;
+  const audit = auditWriter(ports, "rotation", options.dryRun === true);
+
+  if (options.dryRun) return dryRun(ports, config, stateName, options, audit);
+
+  const owner = options.owner ?? randomUUID();
+  const lease = await acquireLease(
+    ports.parameters,
+    stateName,
+    owner,
+    ports.clock.now(),
+    config.leaseSeconds,
+  );
+  if (!lease.acquired) {
+    await audit({
+      step: "lease",
+      outcome: "skipped",
+      message: `another rotation run is active: ${lease.reason}`,
+    });
+    return { outcome: "busy", message: lease.reason, stepsDone: [], notBefore: lease.holder?.expiresAt };
+  }
+  let state = lease.state;
+  const stepsDone: string[] = [];
+  const persist = async (next: RotationState) => {
+    const withLease: RotationState = {
+      ...next,
+      lease: { owner, expiresAt: ports.clock.now() + config.leaseSeconds },
+    };
+    await ports.parameters.putParameter(stateName, serializeRotationState(withLease), { overwrite: true });
+    state = withLease;
+  };
+  let result: RotationRunResult | undefined;
+  try {
+    const maxSteps = options.maxSteps ?? 12;
+    for (let iteration = 0; iteration < maxSteps && !result; iteration++) {
+      const observation = await observe(ports, config);
+      const reconciled = reconcile(state, observation);
+      if (reconciled !== state) await persist(reconciled);
+      const decision = decide(state, observation, config, {
+        force: options.force && !stepsDone.includes("start"),
+      });
+      const rotationId = state.current?.id;
+      if (decision.kind === "idle") {
+        result = {
+          outcome: stepsDone.length ? "completed" : "idle",
+          message: decision.reason,
+          stepsDone,
+          notBefore: decision.nextDueAt,
+        };
+        break;
+      }
+      if (decision.kind === "wait") {
+        await audit({ rotationId, step: decision.step, outcome: "waiting", message: decision.reason });
+        result = {
+          outcome: "waiting",
+          message: decision.reason,
+          rotationId,
+          step: decision.step,
+          stepsDone,
+          notBefore: decision.until,
+        };
+        break;
+      }
+      if (decision.kind === "refuse") {
+        await audit({ rotationId, step: decision.step, outcome: "refused", message: decision.reason });
+        result = {
+          outcome: "refused",
+          message: decision.reason,
+          rotationId,
+          step: decision.step,
+          stepsDone,
+          notBefore: decision.safeAfter,
+        };
+        break;
+      }
+      const context: StepContext = { ports, config, observation, audit };
+      let next: RotationState;
+      try {
+        next = await perform(decision.step, state, context, options.force === true);
+      } catch (error) {
+        if (error instanceof StaleObservationError) {
+          await audit({
+            rotationId,
+            step: decision.step,
+            outcome: "skipped",
+            message: `${error.message}; deciding again`,
+          });
+          continue;
+        }
+        throw error;
+      }
+      await persist(next);
+      stepsDone.push(decision.step);
+      const violations = invariantViolations(await observe(ports, config), state, config);
+      if (violations.length > 0) {
+        await audit({
+          rotationId: next.current?.id ?? rotationId,
+          step: decision.step,
+          outcome: "failed",
+          message: `invariant violated: ${violations.join("; ")}`,
+        });
+        result = {
+          outcome: "failed",
+          message: `invariant violated after ${decision.step}: ${violations.join("; ")}`,
+          rotationId,
+          stepsDone,
+        };
+        break;
+      }
+      if (!next.current && decision.step === "delete-replaced") {
+        result = { outcome: "completed", message: `rotation ${rotationId} complete`, rotationId, stepsDone };
+      }
+    }
+    result ??= {
+      outcome: "waiting",
+      message: "step budget for this run used; the next run continues",
+      rotationId: state.current?.id,
+      step: state.current?.step,
+      stepsDone,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const retryable = isServiceError(error) ? error.retryable : !(error instanceof RotationConfigError);
+    await audit({
+      rotationId: state.current?.id,
+      step: state.current?.step ?? "start",
+      outcome: "failed",
+      message,
+    }).catch(() => undefined);
+    result = {
+      outcome: "failed",
+      message,
+      rotationId: state.current?.id,
+      step: state.current?.step,
+      stepsDone,
+      retryable,
+    };
+  }
+  try {
+    const released: RotationState = { ...state, lease: undefined };
+    await ports.parameters.putParameter(stateName, serializeRotationState(released), { overwrite: true });
+  } catch {
+    // The lease expires by itself; the next run after leaseSeconds takes over.
+  }
+  return {
+    ...result,
+    step: result.step ?? state.current?.step,
+    rotationId: result.rotationId ?? state.current?.id,
+  };
+}
+
+async function perform(
+  step: string,
+  state: RotationState,
+  context: StepContext,
+  force: boolean,
+): Promise<RotationState> {
+  switch (step) {
+    case "start":
+      return startRotation(state, context, force);
+    case "create-key":
+      return createKey(state, context);
+    case "stage-key":
+      return stageKey(state, context);
+    case "await-deployment":
+      return markDeployed(state, context);
+    case "promote":
+      return promote(state, context);
+    case "await-signers":
+      return markSignersReady(state, context);
+    case "delete-replaced":
+      return deleteReplaced(state, context);
+    default:
+      throw new Error(`unknown step ${step}`);
+  }
+}
+
+async function dryRun(
+  ports: RotationPorts,
+  config: ResolvedRotationConfig,
+  stateName: string,
+  options: RotationRunOptions,
+  audit: StepContext["audit"],
+): Promise<RotationRunResult> {
+  const stored = await readState(ports.parameters, stateName);
+  const observation = await observe(ports, config);
+  const state = reconcile(stored?.state ?? emptyState(), observation);
+  const decision = decide(state, observation, config, { force: options.force });
+  const plan = planRotation(decision);
+  for (const entry of plan) {
+    await audit({
+      rotationId: state.current?.id,
+      step: entry.step,
+      outcome: "planned",
+      message: `${entry.status}: ${entry.description}`,
+    });
+  }
+  const holder =
+    stored?.state.lease && stored.state.lease.expiresAt > observation.now
+      ? ` (run ${stored.state.lease.owner} holds the lease)`
+      : "";
+  return {
+    outcome: "dry-run",
+    message: `${decision.kind}: ${decision.reason}${holder}`,
+    rotationId: state.current?.id,
+    step: state.current?.step,
+    stepsDone: [],
+    plan,
+  };
+}
+
+export function auditWriter(
+  ports: RotationPorts,
+  type: AuditEvent["type"],
+  dryRunFlag: boolean,
+): StepContext["audit"] {
+  return async (event) => {
+    await ports.audit.write({
+      type,
+      at: ports.clock.now(),
+      ...event,
+      ...(dryRunFlag ? { dryRun: true } : {}),
+    });
+  };
+}
