@@ -1,0 +1,77 @@
+/**
+ * What each kind of behavior puts in its cache key (and so forwards to the
+ * origin), as plain data derived from infra/behaviors.ts. Pure: the
+ * distribution component turns it into CachePolicy resources and the tests
+ * read it directly.
+ */
+import { LL_HLS_QUERY_PARAMETERS, type BehaviorKind } from "./behaviors";
+import type { EdgeTrigger } from "../functions/limits";
+
+/** CloudFront's signed-request cookies: the manifest cache key keeps viewers apart by them. */
+export const SIGNED_COOKIE_NAMES = [
+  "CloudFront-Policy",
+  "CloudFront-Signature",
+  "CloudFront-Key-Pair-Id",
+  "CloudFront-Expires",
+  "CloudFront-Hash-Algorithm",
+] as const;
+
+export interface CacheSettings {
+  readonly comment: string;
+  readonly minTtl: number;
+  readonly defaultTtl: number;
+  readonly maxTtl: number;
+  /** `none`, `all`, or the exact query parameter names in the key. */
+  readonly queryStrings: "none" | "all" | readonly string[];
+  readonly cookies: "none" | readonly string[];
+  readonly gzipAndBrotli: boolean;
+}
+
+const ONE_YEAR = 31536000;
+
+/**
+ * - manifest (`*._m3u8`): the edge function answers per viewer. With an
+ *   origin-request trigger CloudFront caches its answer, so the key holds every
+ *   query parameter (the viewer's signature and the LL-HLS directives) and the
+ *   signed cookies, for at most two seconds (a live playlist refresh). A
+ *   viewer-request answer is never cached; the same policy is harmless there.
+ * - playlist (`*.m3u8`): raw playlists shared by all viewers; the LL-HLS
+ *   `_HLS_*` directives are in the key, the signing parameters are not
+ *   (CloudFront checks them before the cache). TTLs follow the origin.
+ * - media and default: nothing but the path; long TTLs follow the origin.
+ */
+export function cacheSettingsFor(kind: BehaviorKind, trigger: EdgeTrigger): CacheSettings {
+  switch (kind) {
+    case "manifest":
+      return {
+        comment: `Signed playlists answered by the manifest edge function (${trigger})`,
+        minTtl: 0,
+        defaultTtl: 1,
+        maxTtl: 2,
+        queryStrings: "all",
+        cookies: SIGNED_COOKIE_NAMES,
+        gzipAndBrotli: true,
+      };
+    case "playlist":
+      return {
+        comment: "Raw HLS playlists: LL-HLS directives in the key, signatures not",
+        minTtl: 0,
+        defaultTtl: 2,
+        maxTtl: ONE_YEAR,
+        queryStrings: LL_HLS_QUERY_PARAMETERS,
+        cookies: "none",
+        gzipAndBrotli: true,
+      };
+    case "media":
+    case "default":
+      return {
+        comment: "Segments, init sections, keys and everything else: path only",
+        minTtl: 0,
+        defaultTtl: 86400,
+        maxTtl: ONE_YEAR,
+        queryStrings: "none",
+        cookies: "none",
+        gzipAndBrotli: true,
+      };
+  }
+}

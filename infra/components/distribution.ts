@@ -1,0 +1,227 @@
+/**
+ * Distribution: the CloudFront distribution over the media origin, with the
+ * behaviors of infra/behaviors.ts (all signed, trusting both key groups), the
+ * manifest edge association, cache policies per behavior kind, a response
+ * headers policy for the players, HTTPS only; plus, for the S3 origin, the
+ * bucket policy that admits this distribution and nothing else.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_BEHAVIOR, ORDERED_BEHAVIORS, type Behavior, type BehaviorKind } from "../behaviors";
+import { cacheSettingsFor, type CacheSettings } from "../cache-settings";
+import type { StackConfig } from "../config";
+import { MediaBucket, mediaBucketPolicy } from "./media-bucket";
+
+export const MEDIA_ORIGIN_ID = "media";
+
+/** Request headers a player may send cross-origin (explicit: `*` is refused with credentials). */
+export const CORS_ALLOWED_HEADERS = ["Range", "If-None-Match", "If-Modified-Since"] as const;
+export const CORS_EXPOSED_HEADERS = ["Content-Length", "Content-Range", "ETag", "Age", "Date"] as const;
+
+export type DistributionConfig = Pick<
+  StackConfig,
+  | "origin"
+  | "priceClass"
+  | "aliases"
+  | "certificateArn"
+  | "corsOrigins"
+  | "cookieMode"
+  | "viewerProtocolPolicy"
+  | "logging"
+  | "edgeTrigger"
+  | "protectResources"
+>;
+
+export interface DistributionArgs {
+  readonly stack: string;
+  readonly config: DistributionConfig;
+  /** Every protected behavior trusts all of these (the active and the inactive group). */
+  readonly trustedKeyGroupIds: pulumi.Input<string>[];
+  /** Published version ARN of the manifest edge function. */
+  readonly manifestFunctionVersionArn: pulumi.Input<string>;
+}
+
+export class Distribution extends pulumi.ComponentResource {
+  readonly distribution: aws.cloudfront.Distribution;
+  readonly cachePolicies: Readonly<Record<"manifest" | "playlist" | "media", aws.cloudfront.CachePolicy>>;
+  readonly responseHeadersPolicy: aws.cloudfront.ResponseHeadersPolicy;
+  readonly mediaBucket?: MediaBucket;
+  readonly bucketPolicy?: aws.s3.BucketPolicy;
+
+  constructor(name: string, args: DistributionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("signed-hls-cdn:cdn:Distribution", name, {}, opts);
+    const child = { parent: this };
+    const { config } = args;
+
+    const cachePolicy = (kind: "manifest" | "playlist" | "media") =>
+      new aws.cloudfront.CachePolicy(
+        `${name}-${kind}-cache`,
+        cachePolicyArgs(`signed-hls-cdn-${args.stack}-${kind}`, cacheSettingsFor(kind, config.edgeTrigger)),
+        child,
+      );
+    this.cachePolicies = {
+      manifest: cachePolicy("manifest"),
+      playlist: cachePolicy("playlist"),
+      media: cachePolicy("media"),
+    };
+    const cachePolicyFor = (kind: BehaviorKind) => this.cachePolicies[kind === "default" ? "media" : kind].id;
+
+    this.responseHeadersPolicy = new aws.cloudfront.ResponseHeadersPolicy(
+      `${name}-player-headers`,
+      responseHeadersPolicyArgs(`signed-hls-cdn-${args.stack}-player`, config.corsOrigins, config.cookieMode),
+      child,
+    );
+
+    let origin: aws.types.input.cloudfront.DistributionOrigin;
+    if (config.origin.kind === "s3") {
+      this.mediaBucket = new MediaBucket(
+        `${name}-media`,
+        { stack: args.stack, protect: config.protectResources },
+        child,
+      );
+      origin = {
+        originId: MEDIA_ORIGIN_ID,
+        domainName: this.mediaBucket.bucket.bucketRegionalDomainName,
+        originAccessControlId: this.mediaBucket.originAccessControl.id,
+      };
+    } else {
+      origin = {
+        originId: MEDIA_ORIGIN_ID,
+        domainName: config.origin.domainName,
+        ...(config.origin.originPath ? { originPath: config.origin.originPath } : {}),
+        customOriginConfig: {
+          httpPort: 80,
+          httpsPort: 443,
+          originProtocolPolicy: "https-only",
+          originSslProtocols: ["TLSv1.2"],
+          originReadTimeout: 30,
+          originKeepaliveTimeout: 5,
+        },
+      };
+    }
+
+    const corsEnabled = config.corsOrigins.length > 0;
+    const behavior = (spec: Behavior) => ({
+      targetOriginId: MEDIA_ORIGIN_ID,
+      viewerProtocolPolicy: config.viewerProtocolPolicy,
+      allowedMethods: ["GET", "HEAD", "OPTIONS"],
+      // Preflight answers differ per Origin; caching them is safe and spares the origin.
+      cachedMethods: corsEnabled ? ["GET", "HEAD", "OPTIONS"] : ["GET", "HEAD"],
+      compress: true,
+      cachePolicyId: cachePolicyFor(spec.kind),
+      responseHeadersPolicyId: this.responseHeadersPolicy.id,
+      trustedKeyGroups: args.trustedKeyGroupIds,
+      lambdaFunctionAssociations: spec.manifestEdgeFunction
+        ? [{ eventType: config.edgeTrigger, lambdaArn: args.manifestFunctionVersionArn, includeBody: false }]
+        : [],
+    });
+
+    this.distribution = new aws.cloudfront.Distribution(
+      name,
+      {
+        enabled: true,
+        comment: `signed-hls-cdn ${args.stack}: signed HLS delivery`,
+        httpVersion: "http2and3",
+        isIpv6Enabled: true,
+        priceClass: config.priceClass,
+        aliases: [...config.aliases],
+        origins: [origin],
+        orderedCacheBehaviors: ORDERED_BEHAVIORS.map((spec) => ({
+          pathPattern: spec.pathPattern,
+          ...behavior(spec),
+        })),
+        defaultCacheBehavior: behavior(DEFAULT_BEHAVIOR),
+        // A live segment that is not there yet must not stay a cached 404 for CloudFront's default 10 s.
+        customErrorResponses: [{ errorCode: 404, errorCachingMinTtl: 1 }],
+        restrictions: { geoRestriction: { restrictionType: "none" } },
+        viewerCertificate: config.certificateArn
+          ? {
+              acmCertificateArn: config.certificateArn,
+              sslSupportMethod: "sni-only",
+              minimumProtocolVersion: "TLSv1.2_2021",
+            }
+          : { cloudfrontDefaultCertificate: true },
+        ...(config.logging
+          ? {
+              loggingConfig: {
+                bucket: `${config.logging.bucket}.s3.amazonaws.com`,
+                prefix: config.logging.prefix,
+                includeCookies: false,
+              },
+            }
+          : {}),
+      },
+      { ...child, protect: config.protectResources },
+    );
+
+    if (this.mediaBucket) {
+      this.bucketPolicy = new aws.s3.BucketPolicy(
+        `${name}-media-policy`,
+        {
+          bucket: this.mediaBucket.bucket.id,
+          policy: mediaBucketPolicy(this.mediaBucket.bucket.arn, this.distribution.arn),
+        },
+        { ...child, dependsOn: [this.mediaBucket.publicAccessBlock] },
+      );
+    }
+
+    this.registerOutputs({
+      distributionId: this.distribution.id,
+      domainName: this.distribution.domainName,
+      arn: this.distribution.arn,
+    });
+  }
+}
+
+export function cachePolicyArgs(name: string, settings: CacheSettings): aws.cloudfront.CachePolicyArgs {
+  const queryStrings = settings.queryStrings;
+  return {
+    name,
+    comment: settings.comment,
+    minTtl: settings.minTtl,
+    defaultTtl: settings.defaultTtl,
+    maxTtl: settings.maxTtl,
+    parametersInCacheKeyAndForwardedToOrigin: {
+      enableAcceptEncodingGzip: settings.gzipAndBrotli,
+      enableAcceptEncodingBrotli: settings.gzipAndBrotli,
+      headersConfig: { headerBehavior: "none" },
+      cookiesConfig:
+        settings.cookies === "none"
+          ? { cookieBehavior: "none" }
+          : { cookieBehavior: "whitelist", cookies: { items: [...settings.cookies] } },
+      queryStringsConfig:
+        queryStrings === "none" || queryStrings === "all"
+          ? { queryStringBehavior: queryStrings }
+          : { queryStringBehavior: "whitelist", queryStrings: { items: [...queryStrings] } },
+    },
+  };
+}
+
+export function responseHeadersPolicyArgs(
+  name: string,
+  corsOrigins: readonly string[],
+  cookieMode: boolean,
+): aws.cloudfront.ResponseHeadersPolicyArgs {
+  return {
+    name,
+    comment: "Player CORS and transport security for signed HLS",
+    ...(corsOrigins.length > 0
+      ? {
+          corsConfig: {
+            accessControlAllowOrigins: { items: [...corsOrigins] },
+            accessControlAllowMethods: { items: ["GET", "HEAD", "OPTIONS"] },
+            accessControlAllowHeaders: { items: [...CORS_ALLOWED_HEADERS] },
+            accessControlExposeHeaders: { items: [...CORS_EXPOSED_HEADERS] },
+            // Signed cookies only reach CloudFront from another origin with credentials.
+            accessControlAllowCredentials: cookieMode,
+            accessControlMaxAgeSec: 600,
+            originOverride: true,
+          },
+        }
+      : {}),
+    securityHeadersConfig: {
+      strictTransportSecurity: { accessControlMaxAgeSec: 63072000, includeSubdomains: false, override: true },
+      contentTypeOptions: { override: true },
+    },
+  };
+}

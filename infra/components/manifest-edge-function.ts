@@ -1,0 +1,84 @@
+/**
+ * ManifestEdgeFunction: the Lambda@Edge function that rewrites playlists.
+ * Created through a us-east-1 provider (Lambda@Edge's home region), published
+ * (CloudFront associates a numbered version), trusted by edgelambda, with no
+ * environment variables (Lambda@Edge has none: the configuration is captured
+ * in the closure at deploy time) and the trigger's timeout/memory limits.
+ *
+ * retainOnDelete: CloudFront keeps replicas of an edge function for hours
+ * after the association is removed, and deleting it fails until they are
+ * gone. `pulumi destroy` therefore leaves the function behind; delete it
+ * later by hand (see the README's deploy section).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EDGE_MEMORY_LIMIT_MB, EDGE_TIMEOUT_LIMIT_SECONDS, type EdgeTrigger } from "../../functions/limits";
+import { createLambdaRole, EDGE_LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
+import { LAMBDA_RUNTIME, lambdaCodePathOptions } from "../lambda-packaging";
+import { COMPONENT_TAG } from "../policy/conventions";
+
+/** Lambda@Edge functions live in us-east-1, whatever the stack's region. */
+export const EDGE_FUNCTION_REGION = "us-east-1";
+
+export interface ManifestEdgeFunctionArgs {
+  readonly callbackFactory: aws.lambda.CallbackFactory<unknown, unknown>;
+  readonly statements: PolicyStatementInput[];
+  readonly trigger: EdgeTrigger;
+  readonly memorySize: number;
+  readonly timeout: number;
+}
+
+export class ManifestEdgeFunction extends pulumi.ComponentResource {
+  readonly provider: aws.Provider;
+  readonly role: aws.iam.Role;
+  readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
+  /** `arn:...:function:name:N`, what the CloudFront association needs. */
+  readonly versionArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ManifestEdgeFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("signed-hls-cdn:edge:ManifestEdgeFunction", name, {}, opts);
+    if (
+      args.timeout > EDGE_TIMEOUT_LIMIT_SECONDS[args.trigger] ||
+      args.memorySize > EDGE_MEMORY_LIMIT_MB[args.trigger]
+    ) {
+      throw new Error(
+        `manifest edge function: ${args.trigger} allows at most ${EDGE_TIMEOUT_LIMIT_SECONDS[args.trigger]} s and ` +
+          `${EDGE_MEMORY_LIMIT_MB[args.trigger]} MB (asked ${args.timeout} s, ${args.memorySize} MB)`,
+      );
+    }
+    this.provider = new aws.Provider(
+      `${name}-${EDGE_FUNCTION_REGION}`,
+      { region: EDGE_FUNCTION_REGION },
+      { parent: this },
+    );
+    this.role = createLambdaRole(
+      `${name}-role`,
+      {
+        component: "edge",
+        trust: EDGE_LAMBDA_TRUST,
+        statements: args.statements,
+        description: "signed-hls-cdn manifest edge function",
+      },
+      this,
+    );
+    this.function = new aws.lambda.CallbackFunction(
+      name,
+      {
+        description: `Signs every URI of HLS playlists (${args.trigger})`,
+        callbackFactory: args.callbackFactory,
+        role: this.role,
+        runtime: LAMBDA_RUNTIME,
+        // Lambda@Edge runs x86_64 only.
+        architectures: ["x86_64"],
+        memorySize: args.memorySize,
+        timeout: args.timeout,
+        publish: true,
+        codePathOptions: lambdaCodePathOptions(),
+        tags: { [COMPONENT_TAG]: "edge" },
+      },
+      { parent: this, provider: this.provider, retainOnDelete: true },
+    );
+    this.versionArn = this.function.qualifiedArn;
+    this.registerOutputs({ functionName: this.function.name, versionArn: this.versionArn });
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Rotation: the regional rotation Lambda (a Pulumi callback) and the
+ * EventBridge rule that runs it on the stack's schedule. It can always be
+ * invoked by hand (`aws lambda invoke`), schedule enabled or not.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createLambdaRole, LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
+import { LAMBDA_RUNTIME, lambdaCodePathOptions } from "../lambda-packaging";
+import { COMPONENT_TAG, rotationTimingTags, type RotationTimingField } from "../policy/conventions";
+
+export interface RotationArgs {
+  readonly callbackFactory: aws.lambda.CallbackFactory<unknown, unknown>;
+  readonly statements: PolicyStatementInput[];
+  /** EventBridge schedule expression, e.g. `rate(90 days)`. */
+  readonly schedule: string;
+  readonly scheduleEnabled: boolean;
+  /** Seconds; the rotation waits for the distribution to deploy, so generous. */
+  readonly timeout?: number;
+  /** The numbers of the rotation invariant, tagged on the function and rule for the policy pack. */
+  readonly timing: Record<RotationTimingField, number>;
+}
+
+export class RotationFunction extends pulumi.ComponentResource {
+  readonly role: aws.iam.Role;
+  readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
+  readonly rule: aws.cloudwatch.EventRule;
+
+  constructor(name: string, args: RotationArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("signed-hls-cdn:rotation:RotationFunction", name, {}, opts);
+    const child = { parent: this };
+    const tags = { [COMPONENT_TAG]: "rotation", ...rotationTimingTags(args.timing) };
+    this.role = createLambdaRole(
+      `${name}-role`,
+      {
+        component: "rotation",
+        trust: LAMBDA_TRUST,
+        statements: args.statements,
+        description: "signed-hls-cdn rotation: replace signing keys",
+      },
+      this,
+    );
+    this.function = new aws.lambda.CallbackFunction(
+      name,
+      {
+        description: "Rotates the CloudFront signing key without breaking valid URLs",
+        callbackFactory: args.callbackFactory,
+        role: this.role,
+        runtime: LAMBDA_RUNTIME,
+        architectures: ["arm64"],
+        memorySize: 256,
+        timeout: args.timeout ?? 900,
+        codePathOptions: lambdaCodePathOptions(),
+        tags: tags,
+      },
+      child,
+    );
+    this.rule = new aws.cloudwatch.EventRule(
+      `${name}-schedule`,
+      {
+        description: "signed-hls-cdn key rotation schedule",
+        scheduleExpression: args.schedule,
+        state: args.scheduleEnabled ? "ENABLED" : "DISABLED",
+        tags,
+      },
+      child,
+    );
+    const permission = new aws.lambda.Permission(
+      `${name}-schedule-permission`,
+      {
+        action: "lambda:InvokeFunction",
+        function: this.function.name,
+        principal: "events.amazonaws.com",
+        sourceArn: this.rule.arn,
+      },
+      child,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-schedule-target`,
+      // No input: the handler sees EventBridge's own scheduled event and never forces or dry-runs on it.
+      { rule: this.rule.name, arn: this.function.arn },
+      { ...child, dependsOn: [permission] },
+    );
+    this.registerOutputs({ functionName: this.function.name, schedule: this.rule.scheduleExpression });
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * What goes into (and stays out of) the Lambda archives built from callbacks.
+ * The Node.js Lambda runtimes ship AWS SDK v3, and @pulumi/* is deploy-time
+ * only, so both are kept out of every archive: the edge package then holds the
+ * serialized closure alone.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Runtime of every function (Lambda@Edge supports it too). */
+export const LAMBDA_RUNTIME = "nodejs22.x";
+
+/** AWS managed policy granting CloudWatch Logs writes, nothing else. */
+export const BASIC_EXECUTION_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+
+/** Packages provided by the Lambda runtime or needed only while deploying. */
+export function excludedPackages(packageJsonPath = path.join(__dirname, "..", "package.json")): string[] {
+  const manifest = JSON.parse(fs.readFileSync(packageJsonPath, "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+  return Object.keys(manifest.dependencies ?? {})
+    .filter((name) => name.startsWith("@pulumi/") || name.startsWith("@aws-sdk/"))
+    .sort();
+}
+
+export function lambdaCodePathOptions(): pulumi.runtime.CodePathOptions {
+  return { extraExcludePackages: excludedPackages() };
+}

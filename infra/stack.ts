@@ -1,0 +1,195 @@
+/**
+ * The whole stack, reading like the architecture diagram of DESIGN.md
+ * section 2: signing keys -> manifest edge function -> distribution ->
+ * signer -> rotation, then the outputs an application's config is built from.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { MANIFEST_SUFFIX } from "./behaviors";
+import type { StackConfig } from "./config";
+import { APP_CONFIG_SCHEMA_VERSION, type AppConfig } from "./app-config";
+import { Distribution } from "./components/distribution";
+import { ManifestEdgeFunction } from "./components/manifest-edge-function";
+import { RotationFunction } from "./components/rotation";
+import { SignerFunction } from "./components/signer";
+import { SigningKeys } from "./components/signing-keys";
+import {
+  manifestEdgeConfig,
+  manifestEdgeFactory,
+  ROTATION_TIMEOUT_SECONDS,
+  rotationConfig,
+  rotationFactory,
+  signerConfig,
+  signerFactory,
+} from "./entrypoints";
+import { readActiveKeyStatements, rotationStatements } from "./iam";
+
+export interface StackOutputs {
+  readonly distributionId: pulumi.Output<string>;
+  readonly distributionDomainName: pulumi.Output<string>;
+  readonly keyGroupIds: pulumi.Output<{ active: string; inactive: string }>;
+  readonly parameterNames: { activeKeyId: string; activeSecretArn: string; rotationState: string };
+  readonly secretArns: pulumi.Output<{ active: string; inactive: string }>;
+  readonly signerFunctionName: pulumi.Output<string>;
+  readonly signerFunctionUrl: pulumi.Output<string>;
+  readonly rotationFunctionName: pulumi.Output<string>;
+  readonly manifestFunctionVersionArn: pulumi.Output<string>;
+  readonly appConfig: pulumi.Output<AppConfig>;
+}
+
+export function createStack(config: StackConfig, stack: string): StackOutputs {
+  const keys = new SigningKeys("signing-keys", {
+    stack,
+    region: config.region,
+    keyAlgorithm: config.keyAlgorithm,
+    parameterPrefix: config.parameterPrefix,
+    secretRecoveryWindowDays: config.secretRecoveryWindowDays,
+    protect: config.protectResources,
+  });
+  const readKeyStatements = readActiveKeyStatements(
+    [keys.activeKeyIdParameter.arn, keys.activeSecretArnParameter.arn],
+    keys.secretArns,
+  );
+
+  const edge = new ManifestEdgeFunction("manifest-edge", {
+    callbackFactory: manifestEdgeFactory(manifestEdgeConfig(config)),
+    statements: readKeyStatements,
+    trigger: config.edgeTrigger,
+    memorySize: config.edgeMemoryMb,
+    timeout: config.edgeTimeoutSeconds,
+  });
+
+  const cdn = new Distribution("cdn", {
+    stack,
+    config,
+    trustedKeyGroupIds: keys.keyGroupIds,
+    manifestFunctionVersionArn: edge.versionArn,
+  });
+  const domainName = cdn.distribution.domainName;
+  const allowedHosts = domainName.apply((domain) => [
+    ...new Set([...config.aliases, domain, ...config.extraAllowedHosts]),
+  ]);
+
+  const signer = new SignerFunction("signer", {
+    callbackFactory: signerFactory(signerConfig(config, domainName, allowedHosts)),
+    statements: readKeyStatements,
+  });
+
+  // The rotation-state parameter is created by the rotation itself; its ARN is known in advance.
+  const identity = aws.getCallerIdentityOutput();
+  const partition = aws.getPartitionOutput();
+  const rotationStateArn = pulumi.interpolate`arn:${partition.partition}:ssm:${config.region}:${identity.accountId}:parameter${keys.parameterNames.rotationState}`;
+  const rotation = new RotationFunction("rotation", {
+    callbackFactory: rotationFactory(
+      rotationConfig(config, {
+        distributionId: cdn.distribution.id,
+        keyGroupIds: { active: keys.slots.active.keyGroup.id, inactive: keys.slots.inactive.keyGroup.id },
+        secretArns: { active: keys.slots.active.secret.arn, inactive: keys.slots.inactive.secret.arn },
+      }),
+    ),
+    statements: rotationStatements({
+      parameterArns: [keys.activeKeyIdParameter.arn, keys.activeSecretArnParameter.arn, rotationStateArn],
+      secretArns: keys.secretArns,
+      distributionArn: cdn.distribution.arn,
+    }),
+    schedule: config.rotationSchedule,
+    scheduleEnabled: config.rotationEnabled,
+    timeout: ROTATION_TIMEOUT_SECONDS,
+    timing: {
+      rotationIntervalSeconds: config.rotationIntervalSeconds,
+      signerCacheTtlSeconds: config.signerCacheTtlSeconds,
+      signerMaxStaleSeconds: config.signerMaxStaleSeconds,
+      maxUrlLifetimeSeconds: config.maxUrlLifetimeSeconds,
+      clockSkewSeconds: config.clockSkewSeconds,
+    },
+  });
+
+  const pair = (active: pulumi.Output<string>, inactive: pulumi.Output<string>) =>
+    pulumi
+      .all([active, inactive])
+      .apply(([activeValue, inactiveValue]) => ({ active: activeValue, inactive: inactiveValue }));
+  const keyGroupIds = pair(keys.slots.active.keyGroup.id, keys.slots.inactive.keyGroup.id);
+  const secretArns = pair(keys.slots.active.secret.arn, keys.slots.inactive.secret.arn);
+  // pulumi.all's typed tuples stop at eight entries: two groups.
+  const distributionFacts = pulumi.all([
+    cdn.distribution.id,
+    domainName,
+    allowedHosts,
+    keyGroupIds,
+    secretArns,
+  ]);
+  const functionFacts = pulumi.all([
+    signer.function.name,
+    signer.function.arn,
+    signer.functionUrl.functionUrl,
+    rotation.function.name,
+    edge.versionArn,
+  ]);
+  const appConfig = pulumi
+    .all([distributionFacts, functionFacts])
+    .apply(
+      ([
+        [distributionId, domain, hosts, groupIds, arns],
+        [signerName, signerArn, signerUrl, rotationName, edgeVersionArn],
+      ]) => ({
+        distributionId,
+        domainName: domain,
+        allowedHosts: hosts,
+        keyGroupIds: groupIds,
+        secretArns: arns,
+        signerName,
+        signerArn,
+        signerUrl,
+        rotationName,
+        edgeVersionArn,
+      }),
+    )
+    .apply((facts): AppConfig => ({
+      schemaVersion: APP_CONFIG_SCHEMA_VERSION,
+      stack,
+      region: config.region,
+      distribution: {
+        id: facts.distributionId,
+        domainName: facts.domainName,
+        aliases: [...config.aliases],
+        baseUrl: `https://${config.aliases[0] ?? facts.domainName}`,
+      },
+      signing: {
+        keyAlgorithm: config.keyAlgorithm,
+        hashAlgorithm: config.hashAlgorithm,
+        defaultUrlLifetimeSeconds: config.defaultUrlLifetimeSeconds,
+        maxUrlLifetimeSeconds: config.maxUrlLifetimeSeconds,
+        allowedHosts: facts.allowedHosts,
+        cookieMode: config.cookieMode,
+        manifestSuffix: MANIFEST_SUFFIX,
+      },
+      keys: {
+        keyGroupIds: facts.keyGroupIds,
+        parameterNames: { ...keys.parameterNames },
+        secretArns: facts.secretArns,
+        signerCacheTtlSeconds: config.signerCacheTtlSeconds,
+        signerMaxStaleSeconds: config.signerMaxStaleSeconds,
+      },
+      signer: { functionName: facts.signerName, functionArn: facts.signerArn, functionUrl: facts.signerUrl },
+      rotation: {
+        functionName: facts.rotationName,
+        schedule: config.rotationSchedule,
+        intervalSeconds: config.rotationIntervalSeconds,
+        scheduleEnabled: config.rotationEnabled,
+      },
+      edge: { trigger: config.edgeTrigger, functionVersionArn: facts.edgeVersionArn },
+    }));
+
+  return {
+    distributionId: cdn.distribution.id,
+    distributionDomainName: domainName,
+    keyGroupIds,
+    parameterNames: { ...keys.parameterNames },
+    secretArns,
+    signerFunctionName: signer.function.name,
+    signerFunctionUrl: signer.functionUrl.functionUrl,
+    rotationFunctionName: rotation.function.name,
+    manifestFunctionVersionArn: edge.versionArn,
+    appConfig,
+  };
+}
