@@ -41,14 +41,12 @@ interface Diagnostic {
 }
 
 function diagnostics(response: analyzer.AnalyzeResponse): Diagnostic[] {
-  return response
-    .getDiagnosticsList()
-    .map((d) => ({
-      policy: d.getPolicyname(),
-      level: d.getEnforcementlevel(),
-      message: d.getMessage(),
-      urn: d.getUrn(),
-    }));
+  return response.getDiagnosticsList().map((d) => ({
+    policy: d.getPolicyname(),
+    level: d.getEnforcementlevel(),
+    message: d.getMessage(),
+    urn: d.getUrn(),
+  }));
 }
 
 function startPack(): Promise<{ child: ChildProcess; port: number; stderr: () => string }> {
