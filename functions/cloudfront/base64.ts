@@ -4,14 +4,16 @@
  */
 import { SigningInputError } from "./errors";
 
-const TO_SAFE: Record<string, string> = { "+": "-", "=": "_", "/": "~" };
 const FROM_SAFE: Record<string, string> = { "-": "+", _: "=", "~": "/" };
 /** Padded CloudFront base64: groups of four, `_` padding only at the very end. */
 const CLOUDFRONT_BASE64 = /^(?:[A-Za-z0-9~-]{4})*(?:[A-Za-z0-9~-]{2}__|[A-Za-z0-9~-]{3}_)?$/;
 
 export function toCloudFrontBase64(data: Buffer | string): string {
   const buffer = typeof data === "string" ? Buffer.from(data, "utf8") : data;
-  return buffer.toString("base64").replace(/[+=/]/g, (c) => TO_SAFE[c]);
+  // base64url already maps + to -; it maps / to _ (CloudFront: ~) and drops the padding (CloudFront: _).
+  const url = buffer.toString("base64url");
+  const padding = (4 - (url.length % 4)) % 4;
+  return url.replaceAll("_", "~") + (padding === 2 ? "__" : padding === 1 ? "_" : "");
 }
 
 /**

@@ -41,6 +41,11 @@ export function assertJsonSafeResource(resource: string): string {
 export function cannedPolicyJson(resource: string, expires: number): string {
   assertJsonSafeResource(resource);
   assertEpoch(expires, "expiry");
+  return cannedPolicyOfChecked(resource, expires);
+}
+
+/** For callers that have already checked both values (the signer's hot path). */
+export function cannedPolicyOfChecked(resource: string, expires: number): string {
   return `{"Statement":[{"Resource":"${resource}","Condition":{"DateLessThan":{"AWS:EpochTime":${expires}}}}]}`;
 }
 

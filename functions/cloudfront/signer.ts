@@ -9,7 +9,7 @@ import { buildSetCookieHeaders } from "./cookies";
 import { SigningInputError } from "./errors";
 import { normalizeIpv4Cidr, printable } from "./ip";
 import { parsePrivateKey, type SigningKey } from "./keys";
-import { assertEpoch, cannedPolicyJson, customPolicyJson } from "./policy";
+import { assertEpoch, cannedPolicyOfChecked, customPolicyJson } from "./policy";
 import { checkPattern, checkUrlToSign, folderWildcardResource, patternHost } from "./url-rules";
 import { resourceMatches } from "./wildcard";
 import type {
@@ -198,7 +198,8 @@ export class Signer {
     const resource = this.resourceFor(url, options.resource);
     if (notBefore === undefined && ipAddress === undefined && resource === undefined) {
       const statement = { resource: url, dateLessThan: expires };
-      return { kind: "canned", statement, policyJson: cannedPolicyJson(url, expires), hashAlgorithm };
+      // url passed checkUrlToSign and expires passed checkTimes.
+      return { kind: "canned", statement, policyJson: cannedPolicyOfChecked(url, expires), hashAlgorithm };
     }
     const statement: PolicyStatement = {
       resource: resource ?? this.urlAsPattern(url),

@@ -66,7 +66,7 @@ export function checkUrlToSign(url: string): CheckedUrl {
   if (query !== undefined) {
     for (const pair of query.split("&")) {
       const name = parameterName(pair);
-      if (isSigningParameter(name) || isSigningParameter(decodedName(name))) {
+      if (isSigningParameter(name) || (name.includes("%") && isSigningParameter(decodedName(name)))) {
         throw new SigningInputError(
           "already-signed",
           `URL already has a ${decodedName(name)} parameter: CloudFront would read it as a signature; remove it first`,
