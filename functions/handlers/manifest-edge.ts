@@ -1,0 +1,271 @@
+/**
+ * The manifest Lambda@Edge function (viewer-request or origin-request on
+ * `*._m3u8`): read the viewer's grant, fetch the raw `.m3u8`, sign every URI
+ * under one policy, answer with the playlist. A thin shell over
+ * functions/hls and functions/cloudfront; configuration arrives in the closure.
+ */
+import { readSignedRequest, stripSigningParameters } from "../cloudfront/verifier";
+import { SigningInputError } from "../cloudfront/errors";
+import { PlaylistError, isMalformedPlaylist, rawPlaylistPath, DEFAULT_MAX_PLAYLIST_BYTES } from "../hls";
+import type { KeySourceConfig } from "../keys/config";
+import type { ActiveKeyProvider } from "../keys/types";
+import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, EDGE_TIMEOUT_LIMIT_SECONDS, type EdgeTrigger } from "../limits";
+import {
+  headerValue,
+  type CloudFrontRequest,
+  type CloudFrontRequestEvent,
+  type CloudFrontResultResponse,
+} from "./cloudfront-events";
+import { acceptsGzip, errorResponse, playlistResponse } from "./manifest-response";
+import { fetchTextWithNodeFetch, fetchWithDeadline, type FetchText } from "./playlist-fetch";
+import { signPlaylist } from "./playlist-signing";
+
+/** Plain JSON: captured in the function's closure at deploy time (Lambda@Edge has no environment variables). */
+export interface ManifestEdgeConfig {
+  /** Host viewers use to reach the distribution (its alias if it has one), e.g. `d111111abcdef8.cloudfront.net`. */
+  readonly distributionDomain: string;
+  /** Scheme viewers use; `https` in AWS. The local stack serves `http`. Default `https`. */
+  readonly distributionProtocol?: "https" | "http";
+  /** Hosts whose URIs may carry a signature. Default: `[distributionDomain]`. */
+  readonly allowedHosts?: readonly string[];
+  /** The event the function is associated with: sets the response size and time limits. */
+  readonly trigger: EdgeTrigger;
+  /**
+   * Where the raw `.m3u8` comes from: through the distribution (`*.m3u8` behavior) with the
+   * function's own short-lived signed URL, or straight from an HTTPS origin that needs no signing.
+   */
+  readonly fetch:
+    { readonly mode: "distribution" } | { readonly mode: "origin"; readonly originBaseUrl: string };
+  /** Deadline for reading the raw playlist, ms; at most the trigger's timeout minus FUNCTION_BUDGET_MS. */
+  readonly fetchTimeoutMs: number;
+  /**
+   * Longest lifetime of the signed URIs, seconds. The viewer's own expiry caps it, so this only
+   * shortens access; it must cover a viewing session (VOD segments are fetched long after the playlist).
+   */
+  readonly playlistLifetimeSeconds: number;
+  /** Where the active signing key lives (SSM + Secrets Manager); used by manifestEdgeLambda. */
+  readonly keySource: KeySourceConfig;
+  /** Largest raw playlist read, bytes. Default DEFAULT_MAX_PLAYLIST_BYTES (8 MiB). */
+  readonly maxPlaylistBytes?: number;
+}
+
+export interface ManifestHandlerDeps {
+  readonly keys: ActiveKeyProvider;
+  /** Reads the raw playlist; default Node's fetch. */
+  readonly fetchText?: FetchText;
+  /** Clock, epoch seconds. */
+  readonly now?: () => number;
+  /** One structured line per error; default `console.log(JSON.stringify(line))`. */
+  readonly log?: (line: object) => void;
+}
+
+export type ManifestHandler = (
+  event: CloudFrontRequestEvent,
+) => Promise<CloudFrontResultResponse | CloudFrontRequest>;
+
+/** Time kept for everything but the fetch (key load, rewrite, gzip), ms. */
+export const FUNCTION_BUDGET_MS = 1000;
+/** Lifetime of the function's own URL for the raw playlist, beyond its fetch deadline, seconds. */
+export const FETCH_URL_EXTRA_SECONDS = 30;
+
+/** Validates the config; throws an Error naming the first problem (a deploy-time mistake). */
+export function checkManifestEdgeConfig(config: ManifestEdgeConfig): void {
+  const fail = (message: string): never => {
+    throw new Error(`manifest edge config: ${message}`);
+  };
+  if (!config || typeof config !== "object") fail("expected an object");
+  if (
+    typeof config.distributionDomain !== "string" ||
+    !/^[a-z0-9.-]+(:\d{1,5})?$/.test(config.distributionDomain)
+  ) {
+    fail(
+      `distributionDomain must be a lower-case host name, got ${JSON.stringify(config.distributionDomain)}`,
+    );
+  }
+  if (config.distributionProtocol !== undefined && !["https", "http"].includes(config.distributionProtocol)) {
+    fail('distributionProtocol must be "https" or "http"');
+  }
+  if (!(config.trigger in EDGE_GENERATED_RESPONSE_LIMIT_BYTES)) {
+    fail(`trigger must be one of ${Object.keys(EDGE_GENERATED_RESPONSE_LIMIT_BYTES).join(", ")}`);
+  }
+  const maxFetch = EDGE_TIMEOUT_LIMIT_SECONDS[config.trigger] * 1000 - FUNCTION_BUDGET_MS;
+  if (
+    !Number.isInteger(config.fetchTimeoutMs) ||
+    config.fetchTimeoutMs <= 0 ||
+    config.fetchTimeoutMs > maxFetch
+  ) {
+    fail(`fetchTimeoutMs must be a whole number of ms in 1..${maxFetch} for ${config.trigger}`);
+  }
+  if (!Number.isInteger(config.playlistLifetimeSeconds) || config.playlistLifetimeSeconds <= 0) {
+    fail("playlistLifetimeSeconds must be a positive whole number");
+  }
+  if (config.allowedHosts !== undefined) {
+    if (!Array.isArray(config.allowedHosts) || config.allowedHosts.length === 0)
+      fail("allowedHosts must be a non-empty list");
+  }
+  if (config.fetch?.mode === "origin") {
+    let origin: URL | undefined;
+    try {
+      origin = new URL(config.fetch.originBaseUrl);
+    } catch {
+      fail("fetch.originBaseUrl must be an absolute URL");
+    }
+    if (
+      origin &&
+      ((origin.protocol !== "https:" && origin.protocol !== "http:") || origin.search || origin.hash)
+    ) {
+      fail("fetch.originBaseUrl must be http(s) without query or fragment");
+    }
+  } else if (config.fetch?.mode !== "distribution") {
+    fail('fetch.mode must be "distribution" or "origin"');
+  }
+  if (
+    config.maxPlaylistBytes !== undefined &&
+    (!Number.isInteger(config.maxPlaylistBytes) || config.maxPlaylistBytes <= 0)
+  ) {
+    fail("maxPlaylistBytes must be a positive whole number");
+  }
+}
+
+/** Builds the handler. Clients and caches live in `deps` or are created on first use, so the closure serializes. */
+export function createManifestHandler(
+  config: ManifestEdgeConfig,
+  deps: ManifestHandlerDeps,
+): ManifestHandler {
+  checkManifestEdgeConfig(config);
+  const protocol = config.distributionProtocol ?? "https";
+  const allowedHosts = (config.allowedHosts ?? [config.distributionDomain]).map((host) => host.toLowerCase());
+  const limitBytes = EDGE_GENERATED_RESPONSE_LIMIT_BYTES[config.trigger];
+  const maxPlaylistBytes = config.maxPlaylistBytes ?? DEFAULT_MAX_PLAYLIST_BYTES;
+  const fetchText = deps.fetchText ?? fetchTextWithNodeFetch;
+  const clock = deps.now ?? (() => Date.now() / 1000);
+  const log = deps.log ?? ((line: object) => console.log(JSON.stringify(line)));
+
+  return async function manifestEdgeHandler(event) {
+    const record = event?.Records?.[0]?.cf;
+    const request = record?.request;
+    const context = {
+      component: "manifest-edge",
+      trigger: config.trigger,
+      requestId: record?.config?.requestId,
+      uri: request?.uri,
+    };
+    const fail = (status: number, error: string, details: object = {}, headers?: Record<string, string>) => {
+      log({ level: "error", ...context, status, error, ...details });
+      return errorResponse(status, error, headers);
+    };
+    if (!request || typeof request.uri !== "string") return fail(500, "malformed-event");
+    if (record.config?.eventType !== config.trigger) {
+      return fail(500, "trigger-mismatch", { eventType: record.config?.eventType });
+    }
+    const rawPath = rawPlaylistPath(request.uri);
+    if (rawPath === undefined) {
+      // Not a `._m3u8` path: the behavior is misconfigured. CloudFront's own signature check still applies.
+      log({ level: "warn", ...context, error: "not-a-manifest-path", action: "passed-through" });
+      return request;
+    }
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      return fail(405, "method-not-allowed", { method: request.method }, { Allow: "GET, HEAD" });
+    }
+
+    const now = clock();
+    const viewerUrl = `${protocol}://${config.distributionDomain}${request.uri}${request.querystring ? `?${request.querystring}` : ""}`;
+    const grant = readSignedRequest(viewerUrl, headerValue(request.headers, "cookie"));
+    if ("error" in grant) return fail(403, "viewer-grant-unreadable");
+    if (grant.policy.dateLessThan <= now)
+      return fail(403, "viewer-grant-expired", { expiredAt: grant.policy.dateLessThan });
+    const playlistUrl = stripSigningParameters(viewerUrl);
+
+    let signer;
+    try {
+      signer = await deps.keys.getSigner();
+    } catch (error) {
+      return fail(503, "signing-key-unavailable", { reason: messageOf(error) });
+    }
+
+    const query = playlistUrl.includes("?") ? playlistUrl.slice(playlistUrl.indexOf("?")) : "";
+    let fetchUrl: string;
+    try {
+      fetchUrl =
+        config.fetch.mode === "origin"
+          ? `${config.fetch.originBaseUrl.replace(/\/+$/, "")}${rawPath}${query}`
+          : signer.signUrl(`${protocol}://${config.distributionDomain}${rawPath}${query}`, {
+              expires: Math.floor(now) + Math.ceil(config.fetchTimeoutMs / 1000) + FETCH_URL_EXTRA_SECONDS,
+            });
+    } catch (error) {
+      return fail(error instanceof SigningInputError ? 400 : 500, "raw-playlist-url-unsignable", {
+        reason: codeOf(error),
+      });
+    }
+
+    let fetched;
+    try {
+      fetched = await fetchWithDeadline(fetchText, fetchUrl, {
+        timeoutMs: config.fetchTimeoutMs,
+        maxBytes: maxPlaylistBytes,
+      });
+    } catch (error) {
+      return fail(502, "origin-unreachable", { reason: messageOf(error) });
+    }
+    if (fetched === "timeout") return fail(504, "origin-timeout", { timeoutMs: config.fetchTimeoutMs });
+    if (fetched.status === 403 || fetched.status === 404)
+      return fail(fetched.status, "origin-status", { originStatus: fetched.status });
+    if (fetched.status >= 500) return fail(502, "origin-error", { originStatus: fetched.status });
+    if (fetched.status !== 200)
+      return fail(502, "origin-unexpected-status", { originStatus: fetched.status });
+    if (fetched.tooLarge) return fail(502, "origin-playlist-too-large", { maxPlaylistBytes });
+
+    let text: string;
+    let signatures: number;
+    try {
+      const signed = signPlaylist({
+        playlist: fetched.body,
+        playlistUrl,
+        viewer: grant.policy,
+        signer,
+        allowedHosts,
+        lifetimeSeconds: config.playlistLifetimeSeconds,
+        now,
+        maxPlaylistBytes,
+      });
+      text = signed.rewrite.text;
+      signatures = signed.rewrite.signatures;
+    } catch (error) {
+      if (error instanceof PlaylistError && error.code === "too-large") {
+        return fail(502, "origin-playlist-too-large", { maxPlaylistBytes });
+      }
+      if (isMalformedPlaylist(error)) return fail(502, "origin-not-hls", { reason: error.code });
+      if (error instanceof PlaylistError && error.code === "grant-expired")
+        return fail(403, "viewer-grant-expired");
+      return fail(500, "signing-failed", { reason: codeOf(error) });
+    }
+
+    const built = playlistResponse(text, {
+      gzip: acceptsGzip(headerValue(request.headers, "accept-encoding")),
+      limitBytes,
+      head: request.method === "HEAD",
+    });
+    if (!built.ok) {
+      return fail(502, "response-too-large", {
+        reason: `the ${built.gzip ? "gzipped" : "uncompressed"} response is ${built.bytes} bytes, over the ${config.trigger} limit of ${limitBytes}`,
+        bytes: built.bytes,
+        playlistBytes: built.rawBytes,
+        gzip: built.gzip,
+        limitBytes,
+        signatures,
+      });
+    }
+    return built.response;
+  };
+}
+
+/** Error code or class name: never the message of a signing error (it may quote inputs). */
+function codeOf(error: unknown): string {
+  if (error instanceof SigningInputError || error instanceof PlaylistError) return error.code;
+  return error instanceof Error ? error.name : typeof error;
+}
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.slice(0, 300);
+}

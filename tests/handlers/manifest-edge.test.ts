@@ -1,0 +1,469 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { generateKeyPair, Signer, verifyRequest } from "../../functions/cloudfront";
+import type { CloudFrontResultResponse } from "../../functions/handlers/cloudfront-events";
+import {
+  checkManifestEdgeConfig,
+  createManifestHandler,
+  type ManifestEdgeConfig,
+  type ManifestHandlerDeps,
+} from "../../functions/handlers/manifest-edge";
+import { acceptsGzip, PLAYLIST_CONTENT_TYPE } from "../../functions/handlers/manifest-response";
+import type { FetchText } from "../../functions/handlers/playlist-fetch";
+import { findUris } from "../../functions/hls";
+import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, EDGE_TRIGGERS, type EdgeTrigger } from "../../functions/limits";
+import { masterPlaylist, vodMediaPlaylist } from "../support/playlists";
+import { requestEvent } from "./events";
+
+const NOW = 1_800_000_000;
+const HOST = "d111111abcdef8.cloudfront.net";
+const KEY_ID = "K2JCJMDEHXQW5F";
+const VIEWER_IP = "203.0.113.178";
+const ASSET = `https://${HOST}/vod/asset1/`;
+const pair = generateKeyPair("ecdsa-p256");
+const signer = new Signer({ keyPairId: KEY_ID, privateKey: pair.privateKeyPem, now: () => NOW });
+const trusted = new Map([[KEY_ID, pair.publicKeyPem]]);
+/** Signs viewer URLs that are already expired at NOW. */
+const pastSigner = new Signer({ keyPairId: KEY_ID, privateKey: pair.privateKeyPem, now: () => NOW - 1000 });
+
+function config(trigger: EdgeTrigger, overrides: Partial<ManifestEdgeConfig> = {}): ManifestEdgeConfig {
+  return {
+    distributionDomain: HOST,
+    trigger,
+    fetch: { mode: "distribution" },
+    fetchTimeoutMs: 2000,
+    playlistLifetimeSeconds: 3600,
+    keySource: { region: "us-east-1", parameterPrefix: "/cloudfront-signer/test" },
+    ...overrides,
+  };
+}
+
+/** An origin behind the distribution: answers raw playlists, and like CloudFront refuses unsigned requests. */
+function distribution(files: Record<string, { status?: number; body?: string }>) {
+  const requested: string[] = [];
+  const fetchText: FetchText = async (url, { maxBytes }) => {
+    requested.push(url);
+    const parsed = new URL(url);
+    if (parsed.host === HOST) {
+      const verdict = verifyRequest({ url, now: NOW }, trusted);
+      if (!verdict.accepted) return { status: 403, body: Buffer.from("AccessDenied") };
+    }
+    const file = files[parsed.pathname];
+    if (!file) return { status: 404, body: Buffer.from("NoSuchKey") };
+    const body = Buffer.from(file.body ?? "");
+    if (body.length > maxBytes)
+      return { status: file.status ?? 200, body: new Uint8Array(0), tooLarge: true };
+    return { status: file.status ?? 200, body };
+  };
+  return { fetchText, requested };
+}
+
+function harness(
+  trigger: EdgeTrigger,
+  files: Record<string, { status?: number; body?: string }>,
+  overrides: Partial<ManifestEdgeConfig> = {},
+  deps: Partial<ManifestHandlerDeps> = {},
+) {
+  const logs: object[] = [];
+  const origin = distribution(files);
+  const handler = createManifestHandler(config(trigger, overrides), {
+    keys: { getSigner: async () => signer },
+    fetchText: origin.fetchText,
+    now: () => NOW,
+    log: (line) => logs.push(line),
+    ...deps,
+  });
+  return { handler, logs, requested: origin.requested };
+}
+
+/** The viewer's signed URL for a playlist, split the way CloudFront puts it in the event. */
+function viewerRequest(
+  path: string,
+  options: { expires?: number; folder?: boolean; ip?: string; extraQuery?: string } = {},
+) {
+  const url = `https://${HOST}${path}${options.extraQuery ? `?${options.extraQuery}` : ""}`;
+  const expired = options.expires !== undefined && options.expires <= NOW;
+  const signed = (expired ? pastSigner : signer).signUrl(url, {
+    expires: options.expires ?? NOW + 7200,
+    ...(options.folder === false ? {} : { resource: { folderOf: `${ASSET}x` } }),
+    ...(options.ip ? { ipAddress: options.ip } : {}),
+  });
+  const query = signed.slice(signed.indexOf("?") + 1);
+  return { uri: path, querystring: query, signed };
+}
+
+function bodyOf(response: CloudFrontResultResponse): string {
+  const body = response.body ?? "";
+  return response.bodyEncoding === "base64" ? gunzipSync(Buffer.from(body, "base64")).toString("utf8") : body;
+}
+
+function header(response: CloudFrontResultResponse, name: string): string | undefined {
+  return response.headers?.[name.toLowerCase()]?.[0]?.value;
+}
+
+/** Every URI the response signed, verified by our verifier as CloudFront would, from the viewer's IP. */
+function assertAllVerified(text: string, playlistUrl: string, at = NOW + 10): number {
+  const uris = findUris(text, { playlistUrl, policy: { resource: `${ASSET}*`, dateLessThan: NOW + 1 } });
+  const signed = uris.filter((uri) => uri.value.includes("Signature="));
+  const signatures = new Set(signed.map((uri) => /Signature=([^&#]+)/.exec(uri.value)![1]));
+  assert.ok(signed.length > 0);
+  assert.equal(signatures.size, 1, "exactly one signature in the response");
+  for (const uri of signed) {
+    const verdict = verifyRequest(
+      { url: new URL(uri.value, playlistUrl).href, viewerIp: VIEWER_IP, now: at },
+      trusted,
+    );
+    assert.ok(verdict.accepted, `${uri.value}: ${verdict.accepted ? "" : verdict.reason}`);
+  }
+  return signed.length;
+}
+
+function assertSafeLog(logs: object[], viewerQuery: string): void {
+  const text = JSON.stringify(logs);
+  for (const forbidden of ["Signature=", "Policy=", "PRIVATE KEY", pair.privateKeyPem.slice(40, 80)]) {
+    assert.ok(!text.includes(forbidden), `log must not contain ${forbidden}`);
+  }
+  const viewerSignature = /Signature=([^&]+)/.exec(viewerQuery)?.[1];
+  if (viewerSignature) assert.ok(!text.includes(viewerSignature.slice(0, 16)));
+}
+
+const MASTER = masterPlaylist(6);
+
+for (const trigger of EDGE_TRIGGERS) {
+  describe(`manifest edge handler (${trigger})`, () => {
+    it("answers a signed master playlist: children renamed, every URI verified, one signature", async () => {
+      const { handler, logs, requested } = harness(trigger, { "/vod/asset1/master.m3u8": { body: MASTER } });
+      const viewer = viewerRequest("/vod/asset1/master._m3u8");
+      const response = (await handler(requestEvent(trigger, viewer))) as CloudFrontResultResponse;
+      assert.equal(response.status, "200");
+      assert.equal(header(response, "content-type"), PLAYLIST_CONTENT_TYPE);
+      assert.equal(header(response, "cache-control"), "private, no-store");
+      const text = bodyOf(response);
+      assert.equal(text.split("\n").length, MASTER.split("\n").length);
+      assert.match(text, /\n1080p\/index\._m3u8\?Policy=/);
+      assert.equal(assertAllVerified(text, `${ASSET}master._m3u8`), 6 * 2 + 2);
+      assert.deepEqual(logs, []);
+      // The function read the raw playlist through the distribution with its own short-lived canned URL.
+      assert.equal(requested.length, 1);
+      const fetched = new URL(requested[0]);
+      assert.equal(`${fetched.origin}${fetched.pathname}`, `${ASSET}master.m3u8`);
+      const expires = Number(fetched.searchParams.get("Expires"));
+      assert.ok(expires > NOW && expires <= NOW + 2 + 30, `fetch URL expires ${expires - NOW}s after now`);
+      assert.equal(fetched.searchParams.get("Policy"), null);
+    });
+
+    it("child playlists: inherits the asset folder, forwards LL-HLS directives, keeps the viewer's IP binding", async () => {
+      const media =
+        '#EXTM3U\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:2,\nseg1.m4s\n#EXT-X-RENDITION-REPORT:URI="../360p/index.m3u8",LAST-MSN=1\n';
+      const { handler, requested } = harness(trigger, { "/vod/asset1/720p/index.m3u8": { body: media } });
+      const viewer = viewerRequest("/vod/asset1/720p/index._m3u8", { ip: "203.0.113.0/24", extraQuery: "" });
+      const response = (await handler(
+        requestEvent(trigger, { ...viewer, querystring: `${viewer.querystring}&_HLS_msn=5&_HLS_part=1` }),
+      )) as CloudFrontResultResponse;
+      assert.equal(response.status, "200");
+      const text = bodyOf(response);
+      assertAllVerified(text, `${ASSET}720p/index._m3u8`);
+      assert.match(text, /URI="\.\.\/360p\/index\._m3u8\?Policy=/);
+      const other = new URL(/seg1\.m4s\?[^\n]+/.exec(text)![0], `${ASSET}720p/`).href;
+      const verdict = verifyRequest({ url: other, viewerIp: "198.51.100.7", now: NOW + 1 }, trusted);
+      assert.equal(verdict.accepted ? "accepted" : verdict.code, "ip-mismatch");
+      assert.match(requested[0], /\/vod\/asset1\/720p\/index\.m3u8\?_HLS_msn=5&_HLS_part=1&Expires=/);
+    });
+
+    it("never signs beyond the viewer's expiry, and caps by the configured lifetime", async () => {
+      const { handler } = harness(
+        trigger,
+        { "/vod/asset1/master.m3u8": { body: MASTER } },
+        { playlistLifetimeSeconds: 600 },
+      );
+      for (const [viewerExpires, expected] of [
+        [NOW + 120, NOW + 120],
+        [NOW + 7200, NOW + 600],
+      ]) {
+        const viewer = viewerRequest("/vod/asset1/master._m3u8", { expires: viewerExpires });
+        const text = bodyOf((await handler(requestEvent(trigger, viewer))) as CloudFrontResultResponse);
+        const url = new URL(
+          text.split("\n").find((line) => line.startsWith("1080p/"))!,
+          ASSET,
+        ).href;
+        const verdict = verifyRequest({ url, viewerIp: VIEWER_IP, now: NOW }, trusted);
+        assert.ok(verdict.accepted && verdict.policy.dateLessThan === expected);
+      }
+    });
+
+    it("accepts viewers with signed cookies", async () => {
+      const { handler } = harness(trigger, { "/vod/asset1/master.m3u8": { body: MASTER } });
+      const cookies = signer.signCookies(`${ASSET}master._m3u8`, {
+        expires: NOW + 600,
+        resource: { folderOf: `${ASSET}x` },
+      });
+      const cookieHeader = Object.entries(cookies.cookies)
+        .map(([name, value]) => `${name}=${value}`)
+        .join("; ");
+      const response = (await handler(
+        requestEvent(trigger, { uri: "/vod/asset1/master._m3u8", headers: { Cookie: cookieHeader } }),
+      )) as CloudFrontResultResponse;
+      assert.equal(response.status, "200");
+      assertAllVerified(bodyOf(response), `${ASSET}master._m3u8`);
+    });
+
+    it("gzips when Accept-Encoding allows it, not otherwise; HEAD has no body", async () => {
+      const { handler } = harness(trigger, { "/vod/asset1/master.m3u8": { body: MASTER } });
+      const viewer = viewerRequest("/vod/asset1/master._m3u8");
+      const plain = (await handler(requestEvent(trigger, viewer))) as CloudFrontResultResponse;
+      const gzip = (await handler(
+        requestEvent(trigger, { ...viewer, headers: { "Accept-Encoding": "br, gzip;q=0.8" } }),
+      )) as CloudFrontResultResponse;
+      assert.equal(plain.bodyEncoding, "text");
+      assert.equal(header(plain, "content-encoding"), undefined);
+      assert.equal(gzip.bodyEncoding, "base64");
+      assert.equal(header(gzip, "content-encoding"), "gzip");
+      assert.equal(header(gzip, "vary"), "Accept-Encoding");
+      // ECDSA signatures differ per signing: compare with the signature masked.
+      const mask = (text: string) => text.replace(/Signature=[^&"\n]+/g, "Signature=X");
+      assert.equal(mask(bodyOf(gzip)), mask(bodyOf(plain)));
+      const head = (await handler(
+        requestEvent(trigger, { ...viewer, method: "HEAD" }),
+      )) as CloudFrontResultResponse;
+      assert.equal(head.status, "200");
+      assert.equal(head.body, undefined);
+    });
+
+    it("a VOD playlist over the trigger's limit is a 502 with one log line, never a truncated playlist", async () => {
+      const limit = EDGE_GENERATED_RESPONSE_LIMIT_BYTES[trigger];
+      // Big enough to break the limit even gzipped (random names do not compress).
+      const segments = trigger === "viewer-request" ? 2000 : 40_000;
+      const name = () => randomBytes(24).toString("hex");
+      const random = Array.from({ length: segments }, () => `#EXTINF:2,\n${name()}.ts`);
+      const body = `#EXTM3U\n#EXT-X-TARGETDURATION:2\n${random.join("\n")}\n#EXT-X-ENDLIST\n`;
+      const { handler, logs } = harness(trigger, { "/vod/asset1/big.m3u8": { body } });
+      const viewer = viewerRequest("/vod/asset1/big._m3u8");
+      const response = (await handler(
+        requestEvent(trigger, { ...viewer, headers: { "Accept-Encoding": "gzip" } }),
+      )) as CloudFrontResultResponse;
+      assert.equal(response.status, "502");
+      assert.ok(!(response.body ?? "").includes("#EXTM3U"));
+      assert.equal(logs.length, 1);
+      const line = logs[0] as Record<string, unknown>;
+      assert.equal(line.error, "response-too-large");
+      assert.equal(line.limitBytes, limit);
+      assert.ok((line.bytes as number) > limit);
+      assert.match(String(line.reason), /gzipped response is \d+ bytes, over the .* limit/);
+      assertSafeLog(logs, viewer.querystring);
+    });
+
+    it("a 10,000-segment VOD playlist fits the origin-request limit gzipped", async function () {
+      if (trigger !== "origin-request") this.skip();
+      const body = vodMediaPlaylist(10_000);
+      const { handler } = harness(trigger, { "/vod/asset1/720p/index.m3u8": { body } });
+      const viewer = viewerRequest("/vod/asset1/720p/index._m3u8");
+      const response = (await handler(
+        requestEvent(trigger, { ...viewer, headers: { "Accept-Encoding": "gzip" } }),
+      )) as CloudFrontResultResponse;
+      assert.equal(response.status, "200");
+      assert.equal(assertAllVerified(bodyOf(response), `${ASSET}720p/index._m3u8`), 10_001);
+    });
+
+    describe("errors: one structured log line each, no key material", () => {
+      const cases: {
+        name: string;
+        files?: Record<string, { status?: number; body?: string }>;
+        status: number;
+        error: string;
+        deps?: Partial<ManifestHandlerDeps>;
+        overrides?: Partial<ManifestEdgeConfig>;
+        event?: (viewer: ReturnType<typeof viewerRequest>) => ReturnType<typeof requestEvent>;
+      }[] = [
+        { name: "origin 404 -> 404", files: {}, status: 404, error: "origin-status" },
+        {
+          name: "origin 403 -> 403",
+          files: { "/vod/asset1/master.m3u8": { status: 403 } },
+          status: 403,
+          error: "origin-status",
+        },
+        {
+          name: "origin 500 -> 502",
+          files: { "/vod/asset1/master.m3u8": { status: 500 } },
+          status: 502,
+          error: "origin-error",
+        },
+        {
+          name: "origin 503 -> 502",
+          files: { "/vod/asset1/master.m3u8": { status: 503 } },
+          status: 502,
+          error: "origin-error",
+        },
+        {
+          name: "origin 301 -> 502",
+          files: { "/vod/asset1/master.m3u8": { status: 301 } },
+          status: 502,
+          error: "origin-unexpected-status",
+        },
+        {
+          name: "origin answers HTML, not HLS -> 502 (refused, never passed through)",
+          files: { "/vod/asset1/master.m3u8": { body: "<html>maintenance</html>" } },
+          status: 502,
+          error: "origin-not-hls",
+        },
+        {
+          name: "origin playlist with a NUL byte -> 502",
+          files: { "/vod/asset1/master.m3u8": { body: "#EXTM3U\nseg\0.ts\n" } },
+          status: 502,
+          error: "origin-not-hls",
+        },
+        {
+          name: "origin playlist over maxPlaylistBytes -> 502",
+          files: { "/vod/asset1/master.m3u8": { body: MASTER } },
+          overrides: { maxPlaylistBytes: 100 },
+          status: 502,
+          error: "origin-playlist-too-large",
+        },
+        {
+          name: "origin times out -> 504",
+          deps: { fetchText: () => new Promise(() => undefined) },
+          overrides: { fetchTimeoutMs: 30 },
+          status: 504,
+          error: "origin-timeout",
+        },
+        {
+          name: "origin unreachable -> 502",
+          deps: { fetchText: async () => Promise.reject(new TypeError("fetch failed")) },
+          status: 502,
+          error: "origin-unreachable",
+        },
+        {
+          name: "signing key unavailable -> 503",
+          deps: { keys: { getSigner: async () => Promise.reject(new Error("no usable key")) } },
+          status: 503,
+          error: "signing-key-unavailable",
+        },
+        {
+          name: "no viewer signature -> 403",
+          status: 403,
+          error: "viewer-grant-unreadable",
+          event: () => requestEvent("viewer-request", { uri: "/vod/asset1/master._m3u8" }),
+        },
+        {
+          name: "expired viewer signature -> 403",
+          status: 403,
+          error: "viewer-grant-expired",
+          event: () =>
+            requestEvent("viewer-request", viewerRequest("/vod/asset1/master._m3u8", { expires: NOW })),
+        },
+        {
+          name: "POST -> 405",
+          status: 405,
+          error: "method-not-allowed",
+          event: (viewer) => requestEvent("viewer-request", { ...viewer, method: "POST" }),
+        },
+      ];
+      for (const testCase of cases) {
+        it(testCase.name, async () => {
+          const { handler, logs } = harness(
+            trigger,
+            testCase.files ?? { "/vod/asset1/master.m3u8": { body: MASTER } },
+            testCase.overrides,
+            testCase.deps,
+          );
+          const viewer = viewerRequest("/vod/asset1/master._m3u8");
+          const event = testCase.event ? testCase.event(viewer) : requestEvent(trigger, viewer);
+          event.Records[0].cf.config.eventType = trigger;
+          const response = (await handler(event)) as CloudFrontResultResponse;
+          assert.equal(response.status, String(testCase.status));
+          assert.equal(header(response, "cache-control"), "no-store");
+          assert.equal(logs.length, 1, JSON.stringify(logs));
+          const line = logs[0] as Record<string, unknown>;
+          assert.equal(line.error, testCase.error);
+          assert.equal(line.status, testCase.status);
+          assert.equal(line.level, "error");
+          assert.equal(line.trigger, trigger);
+          assert.equal(line.uri, "/vod/asset1/master._m3u8");
+          assertSafeLog(logs, viewer.querystring);
+        });
+      }
+    });
+
+    it("origin mode reads the raw playlist from the origin without a signature", async () => {
+      const requested: string[] = [];
+      const { handler } = harness(
+        trigger,
+        {},
+        { fetch: { mode: "origin", originBaseUrl: "https://origin.example.com/base/" } },
+        {
+          fetchText: async (url) => {
+            requested.push(url);
+            return { status: 200, body: Buffer.from(MASTER) };
+          },
+        },
+      );
+      const viewer = viewerRequest("/vod/asset1/master._m3u8");
+      const response = (await handler(requestEvent(trigger, viewer))) as CloudFrontResultResponse;
+      assert.equal(response.status, "200");
+      assert.deepEqual(requested, ["https://origin.example.com/base/vod/asset1/master.m3u8"]);
+    });
+
+    it("lets a request that is not for a ._m3u8 path through unchanged (logged)", async () => {
+      const { handler, logs } = harness(trigger, {});
+      const event = requestEvent(trigger, { uri: "/vod/asset1/seg.ts" });
+      const result = await handler(event);
+      assert.equal(result, event.Records[0].cf.request);
+      assert.equal(logs.length, 1);
+    });
+
+    it("refuses an event from another trigger than configured (a deploy mismatch would break the size limit)", async () => {
+      const other = trigger === "viewer-request" ? "origin-request" : "viewer-request";
+      const { handler, logs } = harness(trigger, { "/vod/asset1/master.m3u8": { body: MASTER } });
+      const response = (await handler(
+        requestEvent(other, viewerRequest("/vod/asset1/master._m3u8")),
+      )) as CloudFrontResultResponse;
+      assert.equal(response.status, "500");
+      assert.equal((logs[0] as Record<string, unknown>).error, "trigger-mismatch");
+    });
+  });
+}
+
+describe("manifest edge config and helpers", () => {
+  it("is plain JSON", () => {
+    const value = config("viewer-request", {
+      fetch: { mode: "origin", originBaseUrl: "https://o.example.com" },
+    });
+    assert.deepEqual(JSON.parse(JSON.stringify(value)), value);
+  });
+
+  it("refuses a fetch timeout the trigger cannot afford, and other bad settings", () => {
+    assert.doesNotThrow(() => checkManifestEdgeConfig(config("viewer-request", { fetchTimeoutMs: 4000 })));
+    assert.doesNotThrow(() => checkManifestEdgeConfig(config("origin-request", { fetchTimeoutMs: 29000 })));
+    for (const bad of [
+      config("viewer-request", { fetchTimeoutMs: 4001 }),
+      config("origin-request", { fetchTimeoutMs: 29001 }),
+      config("viewer-request", { fetchTimeoutMs: 0 }),
+      config("viewer-request", { playlistLifetimeSeconds: 0 }),
+      config("viewer-request", { distributionDomain: "https://d1.cloudfront.net" }),
+      config("viewer-request", { allowedHosts: [] }),
+      config("viewer-request", { fetch: { mode: "origin", originBaseUrl: "not a url" } }),
+      config("viewer-request", { trigger: "origin-response" as EdgeTrigger }),
+    ]) {
+      assert.throws(() => checkManifestEdgeConfig(bad), /manifest edge config:/);
+    }
+  });
+
+  it("reads Accept-Encoding like HTTP", () => {
+    const table: [string | undefined, boolean][] = [
+      [undefined, false],
+      ["", false],
+      ["gzip", true],
+      ["GZIP", true],
+      ["x-gzip", true],
+      ["br", false],
+      ["gzip;q=0", false],
+      ["gzip; q=0.000", false],
+      ["deflate, gzip;q=0.5", true],
+      ["*", true],
+      ["*;q=0", false],
+      ["*, gzip;q=0", false],
+      ["identity", false],
+    ];
+    for (const [header, expected] of table) assert.equal(acceptsGzip(header), expected, String(header));
+  });
+});
