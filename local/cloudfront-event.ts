@@ -6,56 +6,21 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import type {
+  CloudFrontHeaders,
+  CloudFrontRequest,
+  CloudFrontRequestEvent,
+  CloudFrontResultResponse,
+} from "../functions/handlers/cloudfront-events";
 import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, type EdgeTrigger } from "../functions/limits";
 
-export type CloudFrontHeaders = Record<string, { key?: string; value: string }[]>;
-
-export interface CloudFrontEventRequest {
-  clientIp: string;
-  headers: CloudFrontHeaders;
-  method: string;
-  querystring: string;
-  uri: string;
-  origin?: {
-    custom: {
-      domainName: string;
-      port: number;
-      protocol: "http" | "https";
-      path: string;
-      sslProtocols: string[];
-      readTimeout: number;
-      keepaliveTimeout: number;
-      customHeaders: CloudFrontHeaders;
-    };
-  };
-}
-
-export interface CloudFrontEventResponse {
-  status: string;
-  statusDescription?: string;
-  headers?: CloudFrontHeaders;
-  body?: string;
-  bodyEncoding?: "text" | "base64";
-}
-
-export interface CloudFrontRequestEvent {
-  Records: {
-    cf: {
-      config: {
-        distributionDomainName: string;
-        distributionId: string;
-        eventType: EdgeTrigger;
-        requestId: string;
-      };
-      request: CloudFrontEventRequest;
-    };
-  }[];
-}
-
+export type { CloudFrontHeaders, CloudFrontRequestEvent } from "../functions/handlers/cloudfront-events";
 export interface EventContext {
   readonly trigger: EdgeTrigger;
-  /** Host the viewer used, e.g. `localhost:8401` (CloudFront: the distribution's domain). */
+  /** The distribution's domain, e.g. `localhost` (CloudFront: `d111111abcdef8.cloudfront.net`). */
   readonly distributionDomainName: string;
+  /** The Host the viewer asked for, without the loopback port (an alternate domain name in CloudFront terms). */
+  readonly viewerHost: string;
   readonly distributionId: string;
   /** Origin the request would go to (origin-request triggers see it). */
   readonly origin: URL;
@@ -91,9 +56,12 @@ export function requestEvent(
 ): CloudFrontRequestEvent {
   const target = request.url ?? "/";
   const queryStart = target.indexOf("?");
-  const cfRequest: CloudFrontEventRequest = {
+  const cfRequest: CloudFrontRequest = {
     clientIp,
-    headers: toCloudFrontHeaders(request.rawHeaders),
+    headers: {
+      ...toCloudFrontHeaders(request.rawHeaders),
+      host: [{ key: "Host", value: context.viewerHost }],
+    },
     method: request.method ?? "GET",
     querystring: queryStart === -1 ? "" : target.slice(queryStart + 1),
     uri: queryStart === -1 ? target : target.slice(0, queryStart),
@@ -130,7 +98,7 @@ export function requestEvent(
 }
 
 /** A trigger either answers (a response) or lets the request continue (a request object). */
-export function isGeneratedResponse(result: unknown): result is CloudFrontEventResponse {
+export function isGeneratedResponse(result: unknown): result is CloudFrontResultResponse {
   return typeof result === "object" && result !== null && "status" in result && !("uri" in result);
 }
 
@@ -145,7 +113,7 @@ export interface HttpReply {
  * a valid status and the generated-response size limit of the trigger
  * (CloudFront answers 502 when a function breaks them).
  */
-export function toHttpReply(response: CloudFrontEventResponse, trigger: EdgeTrigger): HttpReply {
+export function toHttpReply(response: CloudFrontResultResponse, trigger: EdgeTrigger): HttpReply {
   const status = Number(response.status);
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     return functionError(`the function returned an invalid status ${JSON.stringify(response.status)}`);

@@ -43,12 +43,31 @@ export interface EdgeOptions {
   readonly manifestHandler: (event: CloudFrontRequestEvent) => Promise<unknown>;
   /** Which request trigger the manifest handler is associated with. */
   readonly trigger: EdgeTrigger;
+  /**
+   * The distribution's domain as viewer URLs name it, e.g. `localhost`. Requests are verified as
+   * CloudFront sees them, `https://<Host without port><path>`: the loopback port and plain HTTP are
+   * the local transport (as if TLS ended in front of the edge), never part of what is signed.
+   */
+  readonly distributionDomain: string;
   /** Page origins allowed to read responses (CORS), e.g. `http://localhost:8400`. */
   readonly allowedOrigins: readonly string[];
   readonly distributionId?: string;
   /** Clock, epoch seconds. */
   readonly nowSeconds?: () => number;
   readonly log?: (line: string) => void;
+  /** Called once per request after the verdict (tests and benchmarks watch the traffic with it). */
+  readonly onRequest?: (entry: EdgeRequestEntry) => void;
+}
+
+export interface EdgeRequestEntry {
+  readonly path: string;
+  readonly behavior: string;
+  /** The signing key of an accepted request. */
+  readonly keyPairId?: string;
+  /** Where an accepted request carried its signature. */
+  readonly signedBy?: "url" | "cookie";
+  /** The reject code of a refused one. */
+  readonly rejected?: string;
 }
 
 export interface EdgeRejection {
@@ -112,11 +131,11 @@ export function createEdge(options: EdgeOptions): LocalEdge {
         baseHeaders,
       );
     }
-    const host = request.headers.host;
+    const host = hostWithoutPort(request.headers.host);
     if (!host)
-      return deny(request, response, path, "malformed", "the request has no Host header", baseHeaders);
+      return deny(request, response, path, "malformed", "the request has no valid Host header", baseHeaders);
 
-    const url = `http://${host}${request.url ?? "/"}`;
+    const url = `https://${host}${request.url ?? "/"}`;
     const viewerIp = viewerIpOf(request);
     const verdict = verifyRequest(
       { url, cookieHeader: request.headers.cookie, viewerIp, now: nowSeconds() },
@@ -124,6 +143,12 @@ export function createEdge(options: EdgeOptions): LocalEdge {
     );
     if (!verdict.accepted) return deny(request, response, path, verdict.code, verdict.reason, baseHeaders);
 
+    options.onRequest?.({
+      path,
+      behavior: behavior.pathPattern,
+      keyPairId: verdict.keyPairId,
+      signedBy: verdict.source,
+    });
     stats.byKey.set(verdict.keyPairId, (stats.byKey.get(verdict.keyPairId) ?? 0) + 1);
     const signedHeaders = {
       ...baseHeaders,
@@ -134,7 +159,8 @@ export function createEdge(options: EdgeOptions): LocalEdge {
     if (behavior.manifestEdgeFunction) {
       const event = requestEvent(request, viewerIp, {
         trigger: options.trigger,
-        distributionDomainName: host,
+        distributionDomainName: options.distributionDomain,
+        viewerHost: host,
         distributionId: options.distributionId ?? "ELOCALEDGE",
         origin,
       });
@@ -167,6 +193,7 @@ export function createEdge(options: EdgeOptions): LocalEdge {
     headers: Record<string, string[]>,
   ): void {
     stats.rejected++;
+    options.onRequest?.({ path, behavior: headers[EDGE_HEADERS.behavior]?.[0] ?? "", rejected: code });
     stats.rejections.push({ at: new Date().toISOString(), path, code, reason });
     if (stats.rejections.length > MAX_REMEMBERED_REJECTIONS) stats.rejections.shift();
     log(`edge: 403 ${path} ${code}: ${reason}`);
@@ -233,6 +260,13 @@ export function createEdge(options: EdgeOptions): LocalEdge {
       "access-control-expose-headers": Object.values(EDGE_HEADERS).join(", "),
     };
   }
+}
+
+/** `localhost:8401` -> `localhost`; undefined for a missing or malformed Host. */
+function hostWithoutPort(header: string | undefined): string | undefined {
+  const match =
+    header === undefined ? null : /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.exec(header);
+  return match ? match[1].toLowerCase() : undefined;
 }
 
 function pathOf(request: IncomingMessage): string {

@@ -11,7 +11,7 @@ const player = {
   mode: "url",
   asset: "ts",
   session: null,
-  /** Signing query taken from the freshest rewritten master; replaces an older one on playlist reloads. */
+  /** Signing parameters ("Name=value", raw) from the freshest rewritten master; they replace older ones on playlist reloads. */
   freshQuery: null,
   renewals: 0,
   rejected: 0,
@@ -45,7 +45,21 @@ async function requestSession() {
   return body;
 }
 
-/** Fetches the rewritten master through the edge and keeps the signing query it put on the child URIs. */
+/**
+ * Signing parameters are handled as raw query text: URLSearchParams would
+ * re-encode "~" in a signature as "%7E", which CloudFront (and our edge)
+ * refuses as not CloudFront base64.
+ */
+function splitQuery(url) {
+  const at = url.indexOf("?");
+  return at === -1 ? [url, []] : [url.slice(0, at), url.slice(at + 1).split("&")];
+}
+
+function isSigningPair(pair) {
+  return SIGNING_PARAMETERS.includes(pair.split("=")[0]);
+}
+
+/** Fetches the rewritten master through the edge and keeps the signing parameters it put on the child URIs. */
 async function refreshSigningQuery(session) {
   const response = await fetch(session.masterUrl, {
     credentials: player.mode === "cookies" ? "include" : "omit",
@@ -63,20 +77,16 @@ async function refreshSigningQuery(session) {
   const text = await response.text();
   const uri = text.split(/\r?\n/).find((line) => line.trim() !== "" && !line.startsWith("#"));
   if (!uri) return null;
-  const query = new URL(uri.trim(), session.masterUrl).searchParams;
-  return query.has("Signature") ? query : null;
+  const signing = splitQuery(uri.trim())[1].filter(isSigningPair);
+  return signing.some((pair) => pair.startsWith("Signature=")) ? signing : null;
 }
 
 /** Replaces the signing parameters of a playlist URL with the freshest ones, keeping every other parameter. */
 function withFreshSignature(url) {
   if (!player.freshQuery) return url;
-  const parsed = new URL(url);
-  if (!parsed.pathname.endsWith("._m3u8") || !parsed.searchParams.has("Signature")) return url;
-  for (const name of SIGNING_PARAMETERS) parsed.searchParams.delete(name);
-  for (const name of SIGNING_PARAMETERS) {
-    if (player.freshQuery.has(name)) parsed.searchParams.append(name, player.freshQuery.get(name));
-  }
-  return parsed.toString();
+  const [base, pairs] = splitQuery(url);
+  if (!base.endsWith("._m3u8") || !pairs.some((pair) => pair.startsWith("Signature="))) return url;
+  return `${base}?${[...pairs.filter((pair) => !isSigningPair(pair)), ...player.freshQuery].join("&")}`;
 }
 
 function record(url, status, keyId, via) {

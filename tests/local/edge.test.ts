@@ -58,6 +58,7 @@ describe("local edge", () => {
       originUrl: `http://127.0.0.1:${originPort}`,
       trustedKeys: () => trusted,
       trigger: "viewer-request",
+      distributionDomain: "localhost",
       allowedOrigins: ["http://localhost:1234"],
       manifestHandler: async (event) => {
         events.push(event);
@@ -88,8 +89,14 @@ describe("local edge", () => {
   });
   const signed = (path: string, expires = now() + 60) =>
     (expires > now() ? signer : pastSigner)
-      .signUrl(`http://${host}${path}`, { expires })
-      .slice(`http://${host}`.length);
+      .signUrl(`https://localhost${path}`, { expires })
+      .slice("https://localhost".length);
+
+  it("verifies the URL CloudFront would see: https://<host without port><path>", async () => {
+    const reply = await get(port, "localhost:1", signed("/ts/enc.key"));
+    assert.equal(reply.status, 200, "any loopback port: the port is not part of the signed URL");
+    assert.equal((await get(port, "local host", signed("/ts/enc.key"))).status, 403, "malformed Host");
+  });
 
   it("serves a signed segment from the origin and names the key that signed it", async () => {
     const reply = await get(port, host, signed("/ts/enc.key"));
@@ -101,9 +108,9 @@ describe("local edge", () => {
   });
 
   it("accepts signed cookies", async () => {
-    const cookies = signer.signCookies(`http://${host}/ts/*`, {
+    const cookies = signer.signCookies("https://localhost/ts/master._m3u8", {
       expires: now() + 60,
-      resource: { pattern: `http://${host}/ts/*` },
+      resource: { pattern: "https://localhost/ts/*" },
     });
     const header = Object.entries(cookies.cookies)
       .map(([name, value]) => `${name}=${value}`)
@@ -172,17 +179,17 @@ describe("local edge", () => {
     assert.equal(events.length, 1);
     const { config, request: cfRequest } = events[0].Records[0].cf;
     assert.equal(config.eventType, "viewer-request");
-    assert.equal(config.distributionDomainName, host);
+    assert.equal(config.distributionDomainName, "localhost");
     assert.equal(cfRequest.uri, "/ts/master._m3u8");
     assert.equal(`${cfRequest.uri}?${cfRequest.querystring}`, target);
     assert.equal(cfRequest.method, "GET");
     assert.equal(cfRequest.clientIp, "127.0.0.1");
+    assert.deepEqual(cfRequest.headers.host, [{ key: "Host", value: "localhost" }], "the port is transport");
     assert.deepEqual(
-      cfRequest.headers.host,
-      [{ key: "host", value: host }],
+      cfRequest.headers["accept-encoding"],
+      [{ key: "accept-encoding", value: "gzip" }],
       "header names keep the case the viewer sent",
     );
-    assert.deepEqual(cfRequest.headers["accept-encoding"], [{ key: "accept-encoding", value: "gzip" }]);
   });
 
   it("answers 502 when the function's generated response breaks the trigger's size limit", async () => {

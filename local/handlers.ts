@@ -1,0 +1,154 @@
+/**
+ * The deployed Lambda handlers, wired to the local stores instead of AWS.
+ * Nothing here re-implements handler logic: it builds each handler's config
+ * from the local options (the same fields a stack's config fills) and adapts
+ * transport only.
+ */
+import { createManifestHandler, type ManifestHandler } from "../functions/handlers/manifest-edge";
+import { createSignHandler, type SignResponse } from "../functions/handlers/sign";
+import { createActiveKeyProvider, type KeyCacheEvent } from "../functions/keys";
+import { runRotation, type RotationRunResult } from "../functions/rotation";
+import { fetchThroughEdge } from "./edge-fetch";
+import type { SessionMode, SignedSession, SignerClient } from "./app";
+import { HttpError } from "./http";
+import type { LocalStackOptions } from "./options";
+import { describeAuditEvent } from "./rotation";
+import type { FunctionUrlEvent, FunctionUrlResult } from "./signer-api";
+import type { LocalCloud } from "./stores";
+
+/** The distribution's domain in the local stack (see EdgeOptions.distributionDomain). */
+export const LOCAL_DISTRIBUTION_DOMAIN = "localhost";
+
+export interface LocalHandlerContext {
+  readonly cloud: LocalCloud;
+  readonly options: LocalStackOptions;
+  readonly log: (line: string) => void;
+}
+
+/** `https://localhost/ts/master._m3u8?...` -> `http://localhost:8401/ts/master._m3u8?...`: where the player reaches the edge. */
+export function toEdgeAddress(url: string, edgeUrl: string): string {
+  const canonical = `https://${LOCAL_DISTRIBUTION_DOMAIN}/`;
+  if (!url.startsWith(canonical))
+    throw new Error(`the signer returned a URL outside the distribution: ${url.split("?")[0]}`);
+  return `${edgeUrl}/${url.slice(canonical.length)}`;
+}
+
+export interface LocalSigner {
+  /** The signing Lambda handler, for the signer API. */
+  readonly invoke: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
+  /** The app's client: POSTs to the signer API with the app's credential. */
+  clientFor(signerUrl: string, token: string, edgeUrl: string): SignerClient;
+}
+
+export function createLocalSigner(context: LocalHandlerContext): LocalSigner {
+  const { cloud, options, log } = context;
+  const handler = createSignHandler(
+    {
+      distributionDomain: LOCAL_DISTRIBUTION_DOMAIN,
+      defaultLifetimeSeconds: options.urlLifetimeSeconds,
+      maxLifetimeSeconds: options.urlLifetimeSeconds,
+      keySource: cloud.keySourceConfig,
+    },
+    {
+      keyProvider: createActiveKeyProvider(cloud.keySourceConfig, {
+        source: cloud.cloud.keySource,
+        signerDefaults: {
+          allowedHosts: [LOCAL_DISTRIBUTION_DOMAIN],
+          maxLifetimeSeconds: options.urlLifetimeSeconds,
+        },
+        report: keyCacheReport("signer", log),
+      }),
+      log: (line) => log(`signer: ${line}`),
+    },
+  );
+  return {
+    invoke: async (event) => (await handler(event)) as FunctionUrlResult,
+    clientFor: (signerUrl, token, edgeUrl) => ({
+      sign: async ({ mode, path }: { mode: SessionMode; path: string }): Promise<SignedSession> => {
+        const response = await fetch(
+          new URL("/", signerUrl.replace(`//${LOCAL_DISTRIBUTION_DOMAIN}:`, "//127.0.0.1:")),
+          {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            body: JSON.stringify({ resource: path, mode }),
+          },
+        );
+        const body = (await response.json()) as SignResponse | { error: { code: string; message: string } };
+        if (!response.ok || "error" in body) {
+          const reason =
+            "error" in body ? `${body.error.code}: ${body.error.message}` : `status ${response.status}`;
+          throw new HttpError(502, `the signer refused: ${reason}`);
+        }
+        return {
+          url: toEdgeAddress(body.url, edgeUrl),
+          expires: body.expires,
+          keyPairId: body.keyPairId,
+          setCookieHeaders: body.mode === "cookies" ? body.setCookieHeaders : [],
+        };
+      },
+    }),
+  };
+}
+
+/** Key cache events worth a line: a new key picked up, or a failed refresh. */
+function keyCacheReport(component: string, log: (line: string) => void) {
+  return (event: KeyCacheEvent) => {
+    if (event.event === "key-loaded" && !event.changed) return;
+    log(`${component}: ${JSON.stringify(event)}`);
+  };
+}
+
+/**
+ * The manifest Lambda@Edge handler with the local stack's config: the
+ * distribution is `https://localhost`, raw playlists are read through the
+ * edge, and its key cache reads the local stores (its own cache, as every
+ * edge location has its own).
+ */
+export function createLocalManifestHandler(
+  context: LocalHandlerContext & { readonly edgePort: number },
+): ManifestHandler {
+  const { cloud, options, log } = context;
+  const keys = createActiveKeyProvider(cloud.keySourceConfig, {
+    source: cloud.cloud.keySource,
+    signerDefaults: { allowedHosts: [LOCAL_DISTRIBUTION_DOMAIN] },
+    report: keyCacheReport("manifest-edge", log),
+  });
+  return createManifestHandler(
+    {
+      distributionDomain: LOCAL_DISTRIBUTION_DOMAIN,
+      trigger: options.trigger,
+      fetch: { mode: "distribution" },
+      fetchTimeoutMs: 3000,
+      playlistLifetimeSeconds: options.urlLifetimeSeconds,
+      keySource: cloud.keySourceConfig,
+    },
+    {
+      keys,
+      fetchText: fetchThroughEdge(LOCAL_DISTRIBUTION_DOMAIN, context.edgePort),
+      log: (line) => log(`manifest-edge: ${JSON.stringify(line)}`),
+    },
+  );
+}
+
+/**
+ * One scheduled rotation run against the local stores: runRotation, the
+ * function the rotation Lambda's handler wraps (the handler adds a console
+ * summary per run, which would print every tick). Audit events that change
+ * something are logged; a refusal or failure rejects, as the Lambda fails.
+ */
+export function createLocalRotate(
+  context: Pick<LocalHandlerContext, "cloud" | "log">,
+): () => Promise<RotationRunResult> {
+  const ports = context.cloud.cloud.ports({
+    write: (event) => {
+      const line = describeAuditEvent(event);
+      if (line) context.log(line);
+    },
+  });
+  return async () => {
+    const result = await runRotation(ports, context.cloud.rotationConfig);
+    if (result.outcome === "refused" || result.outcome === "failed")
+      throw new Error(`${result.outcome}: ${result.message}`);
+    return result;
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * The whole local stack with a real player: Debian's Chromium runs the page,
+ * hls.js plays the protected stream through the edge in signed-URL and
+ * signed-cookie mode while keys rotate every few seconds, and not a single
+ * request may be refused. Then the edge must refuse unsigned, expired,
+ * tampered and wrong-host requests.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { request } from "node:http";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { defaultOptions, checkOptions, type LocalStackOptions } from "../../local/options";
+import { startLocalStack, type LocalStack } from "../../local/stack";
+import { requireTool } from "../support/tools";
+import { launchChromium, type LaunchedBrowser } from "./chromium";
+
+/** Fast rotation that still satisfies rotate-every >= max stale + URL lifetime + skew (2 + 4 + 1 <= 8). */
+export const FAST_ROTATION: Partial<LocalStackOptions> = {
+  port: 0,
+  stateDir: undefined,
+  rotateEverySeconds: 8,
+  urlLifetimeSeconds: 4,
+  keyCacheTtlSeconds: 1,
+  keyMaxStaleSeconds: 2,
+  clockSkewSeconds: 1,
+};
+
+const ARTIFACTS = join(__dirname, "../../test-artifacts");
+
+interface PlayerState {
+  rejected: number;
+  requests: number;
+  renewals: number;
+  byKey: Record<string, number>;
+  errors: string[];
+  codecsSupported: boolean;
+  currentTime: number;
+  paused: boolean;
+}
+
+function playerState(page: Page): Promise<PlayerState> {
+  return page.evaluate(() => {
+    const player = (window as unknown as { __player: PlayerState }).__player;
+    const video = document.getElementById("video") as HTMLVideoElement;
+    return {
+      ...player,
+      hls: undefined,
+      renewTimer: undefined,
+      currentTime: video.currentTime,
+      paused: video.paused,
+    };
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface Reply {
+  status: number;
+  reason: string;
+}
+
+/** GET through 127.0.0.1 with an explicit Host header. */
+function get(url: string, host?: string): Promise<Reply> {
+  const parsed = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: parsed.port,
+        path: parsed.pathname + parsed.search,
+        headers: { host: host ?? parsed.host },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, reason: String(res.headers["x-local-edge-reason"] ?? "") }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function openSession(stack: LocalStack, mode: "url" | "cookies", asset: string) {
+  const response = await fetch(new URL("/api/session", stack.urls.page.replace("localhost", "127.0.0.1")), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ mode, asset }),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  return {
+    body: (await response.json()) as { masterUrl: string; expires: number; keyPairId: string },
+    setCookie: response.headers.getSetCookie(),
+  };
+}
+
+describe("local stack end to end: hls.js in Chromium across key rotations", function () {
+  this.timeout(180_000);
+  let chromiumPath: string;
+  let stack: LocalStack;
+  let browser: LaunchedBrowser;
+  const log: string[] = [];
+  const cookieSigned: string[] = [];
+
+  before(async function () {
+    chromiumPath = requireTool(this, "chromium");
+    stack = await startLocalStack(checkOptions({ ...defaultOptions(), ...FAST_ROTATION }), {
+      log: (line) => log.push(line),
+      onEdgeRequest: (entry) => {
+        if (entry.signedBy === "cookie") cookieSigned.push(entry.path);
+      },
+    });
+    browser = await launchChromium(chromiumPath);
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") console.log(log.slice(-40).join("\n"));
+  });
+
+  for (const [mode, asset] of [
+    ["url", "ts"],
+    ["cookies", "fmp4"],
+  ] as const) {
+    it(`plays ${asset} with signed ${mode} through two rotations with zero 403s`, async () => {
+      const page = await browser.context.newPage();
+      try {
+        const edgeRejectedBefore = stack.edge.stats.rejected;
+        cookieSigned.length = 0;
+        await page.goto(`${stack.urls.page}?mode=${mode}&asset=${asset}&autoplay=1`);
+        const codecs = await page.evaluate(
+          () => (window as unknown as { __player: PlayerState }).__player.codecsSupported,
+        );
+        assert.equal(codecs, true, "this Chromium cannot play H.264/AAC through Media Source Extensions");
+
+        // Playing: currentTime moves.
+        await page.waitForFunction(
+          () => (document.getElementById("video") as HTMLVideoElement).currentTime > 1,
+          undefined,
+          { timeout: 30_000 },
+        );
+        const rotationsAtStart = stack.rotation.history().length;
+        const started = await playerState(page);
+
+        // Keep playing until two more rotations have happened (bounded by the test timeout).
+        const deadline = Date.now() + 60_000;
+        while (stack.rotation.history().length < rotationsAtStart + 2) {
+          assert.ok(
+            Date.now() < deadline,
+            `fewer than two rotations in 60 s: ${JSON.stringify(stack.rotation.history())}`,
+          );
+          await sleep(500);
+        }
+        // One more URL lifetime, so requests signed after the second rotation happen too.
+        await sleep(5_000);
+        const ended = await playerState(page);
+        await page.screenshot({ path: join(ARTIFACTS, `local-player-${mode}.png`) });
+
+        assert.equal(ended.rejected, 0, `the player saw 403s: ${JSON.stringify(ended.errors)}`);
+        assert.equal(
+          stack.edge.stats.rejected - edgeRejectedBefore,
+          0,
+          JSON.stringify(stack.edge.stats.rejections),
+        );
+        assert.ok(
+          ended.currentTime > started.currentTime + 8,
+          `currentTime ${started.currentTime} -> ${ended.currentTime}`,
+        );
+        assert.equal(ended.paused, false);
+        assert.ok(ended.renewals >= 2, `the page renewed its session ${ended.renewals} times`);
+        const keys = Object.keys(ended.byKey);
+        assert.ok(
+          keys.length >= 2,
+          `requests were signed by ${keys.join(", ")}: expected the keys of at least two rotations`,
+        );
+        if (mode === "cookies") {
+          // Secure cookies set by http://localhost reach http://localhost:<edge port>: localhost is a secure context.
+          assert.ok(
+            cookieSigned.includes(`/${asset}/master._m3u8`),
+            "the edge accepted the master by its signed cookies",
+          );
+        } else {
+          assert.deepEqual(cookieSigned, [], "URL mode sends no cookies");
+        }
+        assert.deepEqual(
+          ended.errors.filter((error) => /fatal|keyLoad|manifestLoad|levelLoad|fragLoad/.test(error)),
+          [],
+          "hls.js load errors",
+        );
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it("refuses unsigned, expired, tampered and wrong-host requests with 403 and the reason", async () => {
+    const { body } = await openSession(stack, "url", "ts");
+    const signedUrl = body.masterUrl;
+    const plain = signedUrl.slice(0, signedUrl.indexOf("?"));
+    const host = new URL(signedUrl).host;
+
+    assert.equal((await get(signedUrl)).status, 200, "the signed URL itself works");
+    const unsigned = await get(plain);
+    assert.equal(unsigned.status, 403);
+    assert.match(unsigned.reason, /^missing-signature:/);
+    const tampered = await get(signedUrl.replace("/ts/master._m3u8", "/fmp4/master._m3u8"));
+    assert.equal(tampered.status, 403);
+    assert.match(tampered.reason, /^(bad-signature|resource-mismatch):/);
+    const wrongHost = await get(signedUrl, host.replace("localhost", "127.0.0.1"));
+    assert.equal(wrongHost.status, 403);
+    assert.match(wrongHost.reason, /^(bad-signature|resource-mismatch):/);
+
+    // Expired: wait out the (short) lifetime of this very URL.
+    await sleep(Math.max(0, body.expires * 1000 - Date.now()) + 1100);
+    const expired = await get(signedUrl);
+    assert.equal(expired.status, 403);
+    assert.match(expired.reason, /^expired:/, "the key itself is still trusted: only the URL has expired");
+  });
+});
