@@ -126,6 +126,11 @@ function main(): void {
   console.log(
     `signing throughput ratios (median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms per variant)`,
   );
+  // Ratios of microsecond operations are only as steady as the machine; say how busy it was.
+  console.log(
+    `machine: load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs ` +
+      "(ratios are noisy when the load exceeds the CPUs)",
+  );
   const rsa = benchAlgorithm("rsa-2048");
   const ecdsa = benchAlgorithm("ecdsa-p256");
   const ratio = race(
