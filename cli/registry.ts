@@ -17,4 +17,5 @@ export interface Command {
 export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
   sign: () => import("./commands/sign"),
   verify: () => import("./commands/verify"),
+  rewrite: () => import("./commands/rewrite"),
 };

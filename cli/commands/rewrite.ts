@@ -1,0 +1,116 @@
+/** `signed-hls-cdn rewrite`: a playlist on stdin, signed on stdout exactly as the manifest edge function would. */
+import { Signer } from "../../functions/cloudfront/signer";
+import { stripSigningParameters } from "../../functions/cloudfront/verifier";
+import { signPlaylist } from "../../functions/handlers/playlist-signing";
+import { PlaylistError } from "../../functions/hls";
+import { parseFlags, readTextFile, required, seconds } from "../args";
+import { EXIT, UsageError, type CommandIo } from "../io";
+import type { Command } from "../registry";
+
+const HELP = `usage: signed-hls-cdn rewrite --playlist-url URL --key-pair-id ID --private-key FILE
+                              (--expires EPOCH | --ttl SECONDS) [--ip CIDR]
+                              [--allow-host HOST ...] [--lifetime SECONDS] [--stats]
+                              < playlist.m3u8 > signed.m3u8
+
+Reads a raw HLS playlist on stdin and writes it to stdout as the manifest edge
+function would answer a viewer whose signed URL was URL (the ._m3u8 URL) with
+that expiry and IP binding: every URI on an allowed host inside the asset
+folder gets one custom-policy signature (resource = URL's folder + *), child
+playlists are renamed .m3u8 -> ._m3u8, every other byte stays as it was.
+
+  --playlist-url URL   the playlist URL the viewer requested (signing parameters are ignored)
+  --key-pair-id ID     CloudFront public key id (e.g. K2JCJMDEHXQW5F)
+  --private-key FILE   PEM private key: RSA-2048 or ECDSA P-256
+  --expires EPOCH      the viewer's expiry, epoch seconds
+  --ttl SECONDS        the viewer's expiry = now + SECONDS
+  --ip CIDR            the viewer's IPv4 binding, carried into the playlist's policy
+  --allow-host HOST    a host whose URIs may be signed (repeatable; default: URL's host)
+  --lifetime SECONDS   the edge's playlistLifetimeSeconds (default: up to the viewer's expiry)
+  --stats              print a JSON summary (URIs rewritten, left untouched and why) on stderr
+
+A malformed playlist (no #EXTM3U first line, NUL byte, bare CR, invalid UTF-8,
+over 8 MiB) writes nothing to stdout, says why on stderr and exits 2.
+Exit codes: 0 rewritten, 2 bad flags or input refused (reason on stderr).
+`;
+
+const FLAGS = {
+  "playlist-url": { type: "string" },
+  "key-pair-id": { type: "string" },
+  "private-key": { type: "string" },
+  expires: { type: "string" },
+  ttl: { type: "string" },
+  ip: { type: "string" },
+  "allow-host": { type: "string", multiple: true },
+  lifetime: { type: "string" },
+  stats: { type: "boolean" },
+} as const;
+
+/** Reads all of stdin as bytes (decoded strictly as UTF-8 by the rewriter). */
+export async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+export async function runRewrite(
+  args: string[],
+  io: CommandIo,
+  input: () => Promise<Uint8Array> = readStdin,
+): Promise<number> {
+  const flags = parseFlags(args, FLAGS);
+  const playlistUrl = stripSigningParameters(required(flags["playlist-url"], "playlist-url"));
+  let host: string;
+  try {
+    host = new URL(playlistUrl).host;
+  } catch {
+    throw new UsageError(`--playlist-url must be an absolute URL, got "${playlistUrl}"`);
+  }
+  const keyPairId = required(flags["key-pair-id"], "key-pair-id");
+  const privateKey = readTextFile(required(flags["private-key"], "private-key"), "private key file");
+  if ((flags.expires === undefined) === (flags.ttl === undefined)) {
+    throw new UsageError("give exactly one of --expires EPOCH or --ttl SECONDS");
+  }
+  const now = io.now();
+  const expires =
+    flags.expires !== undefined
+      ? seconds(flags.expires, "expires")
+      : Math.floor(now) + seconds(flags.ttl as string, "ttl");
+  if (expires <= now) throw new UsageError(`the viewer's expiry ${expires} is not in the future`);
+  const lifetime =
+    flags.lifetime !== undefined ? seconds(flags.lifetime, "lifetime") : expires - Math.floor(now);
+  if (lifetime <= 0) throw new UsageError("--lifetime must be at least 1 second");
+  const signer = new Signer({ keyPairId, privateKey, now: () => now });
+  const playlist = await input();
+  let signed;
+  try {
+    signed = signPlaylist({
+      playlist,
+      playlistUrl,
+      viewer: { resource: playlistUrl, dateLessThan: expires, ...(flags.ip ? { ipAddress: flags.ip } : {}) },
+      signer,
+      allowedHosts: flags["allow-host"] ?? [host],
+      lifetimeSeconds: lifetime,
+      now,
+    });
+  } catch (error) {
+    if (error instanceof PlaylistError) {
+      io.stderr(`signed-hls-cdn: playlist refused: ${error.message} [${error.code}]\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  io.stdout(signed.rewrite.text);
+  if (flags.stats) {
+    io.stderr(
+      `${JSON.stringify({ policy: signed.policy, signatures: signed.rewrite.signatures, ...signed.rewrite.stats })}\n`,
+    );
+  }
+  return EXIT.ok;
+}
+
+export const command: Command = {
+  name: "rewrite",
+  summary: "sign every URI of a playlist (stdin -> stdout) as the edge function does",
+  help: HELP,
+  run: (args, io) => runRewrite(args, io),
+};
