@@ -28,8 +28,12 @@ export interface CapturedResource {
   readonly type: string;
   readonly name: string;
   readonly urn: string;
+  /** Physical id the mocked provider assigned ("" for components). */
+  readonly id: string;
   /** Inputs as the provider would receive them (Outputs resolved, assets as `{ kind, text | path | assets }`). */
   readonly inputs: Record<string, unknown>;
+  /** State the mocked provider returned (inputs plus computed ids, ARNs, domain names). */
+  readonly state: Record<string, unknown>;
   readonly options: CapturedResourceOptions;
 }
 

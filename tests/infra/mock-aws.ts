@@ -41,6 +41,7 @@ export function mockNewResource(
   defaultRegion: string,
 ): pulumi.runtime.MockResourceResult {
   const inputs = args.inputs as Record<string, unknown>;
+  if (args.custom === false) return { id: "", state: {} };
   const region = regionOf(args, defaultRegion);
   const account = MOCK_ACCOUNT_ID;
   const hex = (length: number) => digest(`${args.type}/${args.name}`, length);
@@ -64,7 +65,7 @@ export function mockNewResource(
       id = `arn:aws:secretsmanager:${region}:${account}:secret:${physicalName}-${upper(6)}`;
       state.arn = id;
       break;
-    case "pulumi-nodejs:dynamic:Resource":
+    case "pulumi-nodejs:dynamic/signed-hls-cdn:InitialKeyPair":
       state.publicKeyPem = mockPublicKeyPem(String(inputs.algorithm));
       state.secretVersionId = digest(args.name, 32);
       id = `${String(inputs.secretId)}#${String(state.secretVersionId)}`;

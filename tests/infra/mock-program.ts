@@ -37,7 +37,9 @@ interface Captured {
   type: string;
   name: string;
   urn: string;
+  id: string;
   inputs: Record<string, unknown>;
+  state: Record<string, unknown>;
   options: Record<string, unknown>;
 }
 
@@ -88,13 +90,16 @@ async function main(): Promise<void> {
   monitor.registerResource = (req, callback) =>
     register(req, (err, response) => {
       if (!err && response) {
-        const urn = (response as { getUrn(): string }).getUrn();
+        const registered = response as { getUrn(): string; getId(): string; getObject(): unknown };
+        const urn = registered.getUrn();
         const protect = req.hasProtect ? (req.hasProtect() ? req.getProtect() : undefined) : req.getProtect();
         captured.push({
           type: req.getType(),
           name: req.getName(),
           urn,
+          id: registered.getId(),
           inputs: rpc.deserializeProperties(req.getObject()),
+          state: registered.getObject() ? rpc.deserializeProperties(registered.getObject()) : {},
           options: {
             custom: req.getCustom(),
             parent: req.getParent() || undefined,
@@ -133,6 +138,14 @@ async function plain(value: unknown): Promise<unknown> {
     return { kind: "asset-archive", assets: entries };
   }
   if (Array.isArray(value)) return Promise.all(value.map(plain));
+  // A secret kept in its wire form by deserializeProperties: record the value itself.
+  if (
+    value &&
+    typeof value === "object" &&
+    (value as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig
+  ) {
+    return plain((value as { value: unknown }).value);
+  }
   if (value && typeof value === "object") {
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) result[key] = await plain(item);
@@ -154,7 +167,9 @@ async function finish(program: Record<string, unknown>): Promise<void> {
     }
   }
   const resources = [];
-  for (const record of captured) resources.push({ ...record, inputs: await plain(record.inputs) });
+  for (const record of captured) {
+    resources.push({ ...record, inputs: await plain(record.inputs), state: await plain(record.state) });
+  }
   fs.writeFileSync(outputFile, JSON.stringify({ resources, outputs, secretOutputs }));
 }
 
