@@ -15,6 +15,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policies } from "../../infra/policy/policies";
 import { ROTATION_TIMING_TAGS } from "../../infra/policy/conventions";
 import { KEY_GROUP_IDS, TEST_KEYS, goodStack } from "./fixtures";
+import { capturedStack } from "./from-harness";
 import { UNKNOWN_STRING, analyzeRequest, analyzeStackRequest } from "./wire";
 import type { CapturedResource } from "./runner";
 
@@ -124,6 +125,30 @@ describe("policy pack served over gRPC as the Pulumi CLI runs it", function () {
       assert.deepEqual(diagnostics(response), []);
     });
   }
+
+  for (const variant of ["dev", "prod"] as const) {
+    it(`passes the mocked program's ${variant} stack, resource by resource and as a stack`, async () => {
+      const stack = await capturedStack(variant);
+      for (const resource of stack) {
+        assert.deepEqual(diagnostics(await analyze(await analyzeRequest(resource, stack))), [], resource.urn);
+      }
+      assert.deepEqual(diagnostics(await analyzeStack(await analyzeStackRequest(stack))), []);
+    });
+  }
+
+  it("blocks the mocked program's distribution once a behavior allows plain HTTP", async () => {
+    const stack = await capturedStack("dev");
+    const distribution = stack.find(
+      (resource) => resource.type === "aws:cloudfront/distribution:Distribution",
+    );
+    assert.ok(distribution);
+    (distribution.inputs.defaultCacheBehavior as Record<string, unknown>).viewerProtocolPolicy = "allow-all";
+    const found = diagnostics(await analyze(await analyzeRequest(distribution, stack)));
+    assert.deepEqual(
+      found.map((d) => [d.policy, d.level]),
+      [["https-only-modern-tls", analyzer.EnforcementLevel.MANDATORY]],
+    );
+  });
 
   it("blocks a bad distribution and a leaked key, per resource, as mandatory", async () => {
     const fixture = goodStack("dev");

@@ -13,12 +13,16 @@ import type {
 } from "@pulumi/policy";
 import { policies } from "../../infra/policy/policies";
 
-/** One resource as tests/infra/harness.ts captures it from the mocked program. */
+/** One resource as tests/infra/harness.ts captures it from the mocked program (assets as pulumi.asset objects). */
 export interface CapturedResource {
   type: string;
   name: string;
   urn: string;
   inputs: Record<string, unknown>;
+  /** Physical id, when known (the harness's mocks assign one). */
+  id?: string;
+  /** Outputs after create/update; AnalyzeStack sees these (the engine's "final outputs"), else the inputs. */
+  state?: Record<string, unknown>;
   options: {
     parent?: string;
     ignoreChanges?: string[];
@@ -129,9 +133,14 @@ export function stackResources(all: CapturedResource[]): PolicyResource[] {
   const byUrn = new Map<string, PolicyResource>();
   for (const resource of all) {
     const isType = isTypeFn(resource.type);
+    // The engine passes outputs without the id but with property dependencies; the harness has ids but no
+    // property dependencies, so its ids stand in for them (e.g. matching trusted key group ids to key groups).
+    const props = resource.state
+      ? { ...resource.state, ...(resource.id ? { id: resource.id } : {}) }
+      : resource.inputs;
     const view: PolicyResource = {
       type: resource.type,
-      props: resource.inputs,
+      props,
       urn: resource.urn,
       name: resource.name,
       opts: options(resource),
@@ -139,7 +148,7 @@ export function stackResources(all: CapturedResource[]): PolicyResource[] {
       propertyDependencies: {},
       isType: isType as PolicyResource["isType"],
       asType: ((resourceClass: { __pulumiType?: string }) =>
-        isType(resourceClass) ? resource.inputs : undefined) as PolicyResource["asType"],
+        isType(resourceClass) ? props : undefined) as PolicyResource["asType"],
     };
     const provider = providerOf(resource, all);
     if (provider) view.provider = provider;

@@ -98,7 +98,8 @@ export async function analyzeStackRequest(all: CapturedResource[]): Promise<anal
     message.setType(resource.type);
     message.setName(resource.name);
     message.setUrn(resource.urn);
-    message.setProperties(await struct(resource.inputs));
+    // AnalyzeStack carries each resource's outputs (inputs when nothing was deployed yet), never its id.
+    message.setProperties(await struct(resource.state ?? resource.inputs));
     message.setOptions(resourceOptions(resource));
     if (resource.options.parent) message.setParent(resource.options.parent);
     const provider = await providerMessage(resource, all);
