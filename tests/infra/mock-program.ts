@@ -17,6 +17,8 @@ import { mockCall, mockNewResource } from "./mock-aws";
 
 const rpc = require("@pulumi/pulumi/runtime/rpc") as {
   deserializeProperties(struct: unknown): Record<string, unknown>;
+  specialSigKey: string;
+  specialSecretSig: string;
 };
 
 interface RegisterResourceRequest {
