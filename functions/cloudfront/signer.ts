@@ -8,7 +8,7 @@ import { toCloudFrontBase64 } from "./base64";
 import { buildSetCookieHeaders } from "./cookies";
 import { SigningInputError } from "./errors";
 import { normalizeIpv4Cidr, printable } from "./ip";
-import { parsePrivateKey, type SigningKey } from "./keys";
+import { keyAlgorithmOf, parsePrivateKey, type SigningKey } from "./keys";
 import { assertEpoch, cannedPolicyOfChecked, customPolicyJson } from "./policy";
 import { checkPattern, checkUrlToSign, folderWildcardResource, patternHost } from "./url-rules";
 import { resourceMatches } from "./wildcard";
@@ -85,7 +85,8 @@ export class Signer {
         "privateKey must be a PEM string or a parsed private SigningKey",
       );
     }
-    this.algorithm = this.key.algorithm;
+    // Re-derived from the key itself, so a mislabelled SigningKey cannot claim another algorithm.
+    this.algorithm = keyAlgorithmOf(this.key.keyObject);
     this.defaultHash = checkHash(options.hashAlgorithm ?? "sha1");
     if (options.allowedHosts !== undefined) {
       if (!Array.isArray(options.allowedHosts) || options.allowedHosts.length === 0) {
