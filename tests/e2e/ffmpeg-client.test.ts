@@ -1,0 +1,114 @@
+/**
+ * ffmpeg as a second, independent HLS client: it pulls every segment of every
+ * rendition of the protected stream through the local edge with the signed
+ * master URL (and, separately, with the signed cookies), decoding all of it.
+ * The origin serves the VOD as it is: ffmpeg cannot renew a session, and on
+ * a looped live stream its -t would never end (timestamps restart each loop).
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { checkOptions, defaultOptions } from "../../local/options";
+import { startLocalStack, type LocalStack } from "../../local/stack";
+import type { EdgeRequestEntry } from "../../local/edge";
+import { requireTool } from "../support/tools";
+
+interface Run {
+  code: number | null;
+  stderr: string;
+}
+
+/** Runs ffmpeg with a hard time limit; resolves with its exit code and stderr. */
+function runFfmpeg(ffmpeg: string, args: string[], limitMs: number): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffmpeg, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), limitMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+async function openSession(stack: LocalStack, mode: "url" | "cookies", asset: string) {
+  const response = await fetch(new URL("/api/session", stack.urls.page.replace("localhost", "127.0.0.1")), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ mode, asset }),
+  });
+  assert.equal(response.status, 200);
+  return {
+    masterUrl: ((await response.json()) as { masterUrl: string }).masterUrl,
+    setCookie: response.headers.getSetCookie(),
+  };
+}
+
+describe("local stack end to end: ffmpeg pulls every rendition through the edge", function () {
+  this.timeout(120_000);
+  let ffmpeg: string;
+  let stack: LocalStack;
+  const seen: EdgeRequestEntry[] = [];
+
+  before(async function () {
+    ffmpeg = requireTool(this, "ffmpeg");
+    const options = checkOptions({ ...defaultOptions(), port: 0, stateDir: undefined, live: false });
+    stack = await startLocalStack(options, {
+      log: () => undefined,
+      onEdgeRequest: (entry) => seen.push(entry),
+    });
+  });
+  after(() => stack?.close());
+
+  for (const [mode, asset] of [
+    ["url", "ts"],
+    ["cookies", "fmp4"],
+  ] as const) {
+    it(`decodes all three renditions of ${asset} with signed ${mode}`, async () => {
+      seen.length = 0;
+      const session = await openSession(stack, mode, asset);
+      // Cookie mode: hand ffmpeg the cookies the app set. No domain attribute: ffmpeg matches
+      // it against "host:port" and would drop them; host-only is what the browser keeps anyway.
+      const cookies = session.setCookie.map((cookie) => `${cookie.split(";")[0]}; path=/;`).join("\n");
+      const args = [
+        "-hide_banner",
+        "-loglevel",
+        "warning",
+        ...(mode === "cookies" ? ["-cookies", cookies] : []),
+        "-allowed_extensions",
+        "ALL",
+        "-i",
+        session.masterUrl,
+        "-map",
+        "0",
+        "-f",
+        "null",
+        "-",
+      ];
+      const run = await runFfmpeg(ffmpeg, args, 60_000);
+      assert.equal(run.code, 0, `ffmpeg failed:\n${run.stderr}`);
+      assert.doesNotMatch(run.stderr, /403|Forbidden|Error|error while decoding/i, run.stderr);
+
+      const rejected = seen.filter((entry) => entry.rejected);
+      assert.deepEqual(rejected, [], "the edge refused ffmpeg's requests");
+      const paths = new Set(seen.map((entry) => entry.path));
+      for (const variant of [0, 1, 2]) {
+        assert.ok(
+          paths.has(`/${asset}/stream_${variant}._m3u8`),
+          `rendition ${variant} playlist through the manifest handler`,
+        );
+        const extension = asset === "ts" ? "ts" : "m4s";
+        for (const segment of [0, 1, 2]) {
+          const path = `/${asset}/stream_${variant}_00${segment}.${extension}`;
+          assert.ok(paths.has(path), `rendition ${variant}: ${path} through the edge`);
+        }
+        if (asset === "fmp4")
+          assert.ok(paths.has(`/fmp4/init_${variant}.mp4`), `rendition ${variant}: init section`);
+      }
+      assert.ok(paths.has(`/${asset}/enc.key`), "the AES-128 key came through the edge");
+      const master = seen.find((entry) => entry.path === `/${asset}/master._m3u8`);
+      assert.equal(master?.signedBy, mode === "url" ? "url" : "cookie", "how the master was authorised");
+    });
+  }
+});
