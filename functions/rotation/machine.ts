@@ -17,7 +17,12 @@ export interface DecideOptions {
 
 export type Decision =
   | { readonly kind: "idle"; readonly reason: string; readonly nextDueAt: number }
-  | { readonly kind: "wait"; readonly step: RotationStep; readonly reason: string; readonly until?: number }
+  | {
+      readonly kind: "wait";
+      readonly step: RotationStep | "start";
+      readonly reason: string;
+      readonly until?: number;
+    }
   | {
       readonly kind: "refuse";
       readonly step: RotationStep | "start";
@@ -35,7 +40,7 @@ export function nextDueAt(state: RotationState, config: ResolvedRotationConfig):
 /**
  * Brings the persisted history in line with what AWS shows: the first run
  * learns the active key, and a key changed outside the rotation (by hand) is
- * recorded as demoted now, the conservative choice.
+ * recorded as demoted when the parameters last changed.
  */
 export function reconcile(state: RotationState, observation: Observation): RotationState {
   const active = signingKeyId(observation);
@@ -53,11 +58,13 @@ export function reconcile(state: RotationState, observation: Observation): Rotat
     (state.current.step === "promote" || state.current.step === "await-signers")
   )
     return state;
-  return {
-    ...withDemoted(state, state.activeKeyId, observation.now),
-    activeKeyId: active,
-    activeSince: observation.now,
-  };
+  // Changed outside the rotation: the old key was active until the parameters last changed.
+  const changedAt =
+    Math.max(
+      observation.activeKeyIdParam?.lastModified ?? 0,
+      observation.activeSecretArnParam?.lastModified ?? 0,
+    ) || observation.now;
+  return { ...withDemoted(state, state.activeKeyId, changedAt), activeKeyId: active, activeSince: changedAt };
 }
 
 export function decide(
@@ -92,12 +99,10 @@ export function decide(
     const blockers = untrustBlockers(untrusted, state, observation, config);
     if (blockers.length > 0) {
       const safeAfter = Math.max(...blockers.map((blocker) => blocker.safeAfter));
-      return {
-        kind: "refuse",
-        step,
-        reason: `rotating now would untrust a key that may still be in use: ${describeBlockers(blockers, config)}; earliest safe rotation ${iso(safeAfter)}`,
-        safeAfter,
-      };
+      const reason = `rotating now would untrust a key that may still be in use: ${describeBlockers(blockers, config)}; earliest safe rotation ${iso(safeAfter)}`;
+      // Asked by hand: say no. On schedule: the rotation is due but must wait for the window to close.
+      if (options.force && now < dueAt) return { kind: "refuse", step, reason, safeAfter };
+      return { kind: "wait", step, reason, until: safeAfter };
     }
     return {
       kind: "act",

@@ -39,7 +39,12 @@ export async function startRotation(
     attempt: 1,
     targetSlot: activeSlot === 0 ? 1 : 0,
     fromKeyId: signingKeyId(observation)!,
-    replaced: [],
+    // Recorded now, before step 3 removes them, so a crash right after the
+    // UpdateKeyGroup cannot make the rotation forget what to delete in step 8.
+    replaced: keysUntrustedBy(observation, activeSlot === 0 ? 1 : 0, []).map((keyId) => ({
+      keyId,
+      safeAfter: safeToUntrustAt(keyId, state, observation, config),
+    })),
   };
   await context.audit({
     rotationId: current.id,

@@ -152,24 +152,20 @@ describe("a rotation through the AWS adapters (SDK mocked by the in-memory model
         })),
       };
     });
-    ssm
-      .on(PutParameterCommand)
-      .callsFake(async (input) => ({
-        Version: (
-          await asSdk(() =>
-            model.parameters.putParameter(input.Name, input.Value, { overwrite: input.Overwrite === true }),
-          )
-        ).version,
-      }));
-    secrets
-      .on(PutSecretValueCommand)
-      .callsFake(async (input) => ({
-        VersionId: (
-          await asSdk(() =>
-            model.secrets.putSecretValue(input.SecretId, input.SecretString, input.ClientRequestToken),
-          )
-        ).versionId,
-      }));
+    ssm.on(PutParameterCommand).callsFake(async (input) => ({
+      Version: (
+        await asSdk(() =>
+          model.parameters.putParameter(input.Name, input.Value, { overwrite: input.Overwrite === true }),
+        )
+      ).version,
+    }));
+    secrets.on(PutSecretValueCommand).callsFake(async (input) => ({
+      VersionId: (
+        await asSdk(() =>
+          model.secrets.putSecretValue(input.SecretId, input.SecretString, input.ClientRequestToken),
+        )
+      ).versionId,
+    }));
     secrets.on(GetSecretValueCommand).callsFake(async (input) => {
       const found = await model.secrets.getSecretValue(input.SecretId, input.VersionId);
       if (!found) throw Object.assign(new Error("not found"), { name: "ResourceNotFoundException" });

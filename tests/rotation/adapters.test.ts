@@ -95,16 +95,14 @@ describe("AWS adapters (aws-sdk-client-mock)", () => {
     });
 
     it("creates a public key with the caller's deterministic CallerReference and Name", async () => {
-      cloudFront
-        .on(CreatePublicKeyCommand)
-        .resolves({
-          PublicKey: {
-            Id: "K2JCJMDEHXQW5F",
-            CreatedTime: new Date(),
-            PublicKeyConfig: { CallerReference: "r", Name: "n", EncodedKey: "pem" },
-          },
-          ETag: "E1",
-        });
+      cloudFront.on(CreatePublicKeyCommand).resolves({
+        PublicKey: {
+          Id: "K2JCJMDEHXQW5F",
+          CreatedTime: new Date(),
+          PublicKeyConfig: { CallerReference: "r", Name: "n", EncodedKey: "pem" },
+        },
+        ETag: "E1",
+      });
       const adapter = new AwsCloudFront();
       const created = await adapter.createPublicKey({
         callerReference: "signed-hls-dev-r3-1800000000-a1",
@@ -129,16 +127,14 @@ describe("AWS adapters (aws-sdk-client-mock)", () => {
     });
 
     it("deletes a public key with IfMatch and maps PublicKeyInUse / NoSuchPublicKey", async () => {
-      cloudFront
-        .on(GetPublicKeyCommand)
-        .resolves({
-          PublicKey: {
-            Id: "K1",
-            CreatedTime: new Date(),
-            PublicKeyConfig: { CallerReference: "c", Name: "n", EncodedKey: "e" },
-          },
-          ETag: "EKEY1",
-        });
+      cloudFront.on(GetPublicKeyCommand).resolves({
+        PublicKey: {
+          Id: "K1",
+          CreatedTime: new Date(),
+          PublicKeyConfig: { CallerReference: "c", Name: "n", EncodedKey: "e" },
+        },
+        ETag: "EKEY1",
+      });
       cloudFront
         .on(DeletePublicKeyCommand)
         .resolvesOnce({})
@@ -280,13 +276,9 @@ describe("AWS adapters (aws-sdk-client-mock)", () => {
     });
 
     it("reads values with their version and last-modified time", async () => {
-      ssm
-        .on(GetParametersCommand)
-        .resolves({
-          Parameters: [
-            { Name: "/p/a", Value: "v", Version: 3, LastModifiedDate: new Date(1_800_000_000_500) },
-          ],
-        });
+      ssm.on(GetParametersCommand).resolves({
+        Parameters: [{ Name: "/p/a", Value: "v", Version: 3, LastModifiedDate: new Date(1_800_000_000_500) }],
+      });
       const found = await new AwsParameterStore("eu-west-1").getParameters(["/p/a", "/p/missing"]);
       assert.deepEqual(found.get("/p/a"), { value: "v", version: 3, lastModified: 1_800_000_000 });
       assert.equal(found.has("/p/missing"), false);
