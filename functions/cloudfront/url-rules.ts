@@ -49,19 +49,15 @@ export function checkUrlToSign(url: string): CheckedUrl {
     throw new SigningInputError("bad-url", "URL carries user:password@ credentials");
   }
   if (!parsed.hostname) throw new SigningInputError("bad-url", "URL has no host");
-  const { base, query } = splitUrl(url);
-  const rawPath = base.slice(base.indexOf("://") + 3 + rawAuthority(url).length);
-  if (
-    rawAuthority(url) !== parsed.host ||
-    rawPath !== parsed.pathname ||
-    (query ?? "") !== parsed.search.slice(1)
-  ) {
+  // WHATWG serialization is what a browser sends; an already normalized URL serializes to itself.
+  if (parsed.href !== url) {
     throw new SigningInputError(
       "not-normalized",
       `"${printable(url)}" is not what a browser would request (expected "${printable(parsed.href)}"): ` +
         "CloudFront compares the exact bytes, so sign the normalized form",
     );
   }
+  const { query } = splitUrl(url);
   if (query === "") throw new SigningInputError("not-normalized", "URL ends with an empty query (a bare ?)");
   if (query !== undefined) {
     for (const pair of query.split("&")) {
