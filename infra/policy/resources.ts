@@ -26,6 +26,8 @@ export const T = {
   publicKey: "aws:cloudfront/publicKey:PublicKey",
   originAccessControl: "aws:cloudfront/originAccessControl:OriginAccessControl",
   lambdaFunction: "aws:lambda/function:Function",
+  functionUrl: "aws:lambda/functionUrl:FunctionUrl",
+  lambdaPermission: "aws:lambda/permission:Permission",
   role: "aws:iam/role:Role",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   policy: "aws:iam/policy:Policy",

@@ -3,7 +3,7 @@
  * and reading a distribution's cache behaviors.
  */
 import type { PolicyConfigSchema } from "@pulumi/policy";
-import { isRecord, knownItems, knownOr } from "./resources";
+import { isRecord, knownItems, knownOr, tryKnown } from "./resources";
 
 /** A policy's config merged over its defaults (the engine fills schema defaults too; tests may not). */
 export function configWithDefaults<C extends object>(
@@ -61,7 +61,13 @@ export function cacheBehaviors(distribution: Record<string, unknown>): CacheBeha
   return result;
 }
 
-/** Strings of a string-array input; unknown elements become `undefined` (their count still matters). */
-export function stringItems(value: unknown): (string | undefined)[] {
-  return knownItems(value).map((item) => (typeof item === "string" ? item : undefined));
+/**
+ * A list input such as `trustedKeyGroups`: `undefined` while the whole list is
+ * unknown (preview, computed from outputs); unknown elements are `undefined`
+ * (their count still matters).
+ */
+export function listInput(props: Record<string, unknown>, key: string): (string | undefined)[] | undefined {
+  const list = tryKnown(() => props[key]);
+  if (!list.known) return undefined;
+  return knownItems(list.value).map((item) => (typeof item === "string" ? item : undefined));
 }

@@ -227,6 +227,25 @@ describe("policy pack served over gRPC as the Pulumi CLI runs it", function () {
     assert.match(found[0].message, /timeout 10 s; a viewer-request trigger allows at most 5 s/);
   });
 
+  it("does not give up on a preview whose key group lists are computed as a whole", async () => {
+    const fixture = goodStack("dev");
+    const distribution = fixture.get("aws:cloudfront/distribution:Distribution");
+    const behaviors = [
+      distribution.inputs.defaultCacheBehavior,
+      ...(distribution.inputs.orderedCacheBehaviors as unknown[]),
+    ] as Record<string, unknown>[];
+    for (const behavior of behaviors) behavior.trustedKeyGroups = UNKNOWN_STRING;
+    // No "can't run during preview" advisories: what is known (TLS, signers, behaviors' order) is still checked.
+    assert.deepEqual(diagnostics(await analyze(await analyzeRequest(distribution, fixture.resources))), []);
+    assert.deepEqual(diagnostics(await analyzeStack(await analyzeStackRequest(fixture.resources))), []);
+    (distribution.inputs.defaultCacheBehavior as Record<string, unknown>).trustedSigners = ["self"];
+    const found = diagnostics(await analyze(await analyzeRequest(distribution, fixture.resources)));
+    assert.deepEqual(
+      found.map((d) => [d.policy, d.level]),
+      [["behaviors-require-trusted-key-groups", analyzer.EnforcementLevel.MANDATORY]],
+    );
+  });
+
   it("takes enforcement levels and exemptions from the engine's Configure call", async () => {
     const request = new analyzer.ConfigureAnalyzerRequest();
     const disabled = new analyzer.PolicyConfig();

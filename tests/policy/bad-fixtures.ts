@@ -387,6 +387,39 @@ export const BAD_FIXTURES: BadFixture[] = [
     },
     expected: [/statement 0 lets a non-rotation role write the key store \(ssm:PutParameter\)/],
   },
+  {
+    policy: "least-privilege-iam",
+    title: "the signer reading a parameter that is not one of its key parameters",
+    mutate: (stack) => {
+      setPolicy(stack.get(ROLE_POLICY, "signer-role-policy"), [
+        {
+          Sid: "ReadDbPassword",
+          Effect: "Allow",
+          Action: ["ssm:GetParameter"],
+          Resource: [`arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/app/db-password`],
+        },
+      ]);
+    },
+    expected: [
+      /statement "ReadDbPassword" gives the signer role ".*parameter\/app\/db-password", which is not one of its key parameters/,
+    ],
+  },
+  {
+    policy: "least-privilege-iam",
+    title: "an anonymous signer function URL",
+    mutate: (stack) => {
+      stack.get("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType = "NONE";
+    },
+    expected: [/the function URL uses authorizationType "NONE"/],
+  },
+  {
+    policy: "least-privilege-iam",
+    title: "anyone allowed to invoke the rotation",
+    mutate: (stack) => {
+      stack.get("aws:lambda/permission:Permission").inputs.principal = "*";
+    },
+    expected: [/the Lambda permission lets anyone invoke \(principal "\*"\)/],
+  },
   // key-group-limits
   {
     policy: "key-group-limits",

@@ -156,7 +156,9 @@ export const manifestEdgeAssociation: StackValidationPolicy = {
         );
         continue;
       }
-      const associations = knownItems(manifest.props.lambdaFunctionAssociations);
+      const list = tryKnown(() => manifest.props.lambdaFunctionAssociations);
+      if (!list.known) continue; // computed during preview; checked when known
+      const associations = knownItems(list.value);
       if (associations.length !== 1) {
         report(
           `${manifest.label} has ${associations.length} Lambda@Edge associations; it must have exactly one (the manifest function).`,

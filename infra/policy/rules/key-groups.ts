@@ -7,7 +7,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { DEFAULT_BEHAVIOR, ORDERED_BEHAVIORS } from "../../behaviors";
 import { MAX_KEY_GROUPS_PER_BEHAVIOR, MAX_KEYS_PER_KEY_GROUP } from "../../../functions/limits";
 import { T, knownItems, knownOr, type ResourceView } from "../resources";
-import { cacheBehaviors, configWithDefaults, isExempt, schemaWithExemptions, stringItems } from "../support";
+import { cacheBehaviors, configWithDefaults, isExempt, schemaWithExemptions, listInput } from "../support";
 
 interface ExemptConfig {
   exemptResources: string[];
@@ -28,13 +28,13 @@ export const behaviorsRequireKeyGroups: ResourceValidationPolicy = {
     if (isExempt(args, config)) return;
     const behaviors = cacheBehaviors(args.props);
     for (const behavior of behaviors) {
-      const groups = stringItems(behavior.props.trustedKeyGroups);
-      if (groups.length === 0) {
+      const groups = listInput(behavior.props, "trustedKeyGroups");
+      if (groups !== undefined && groups.length === 0) {
         reportViolation(
           `${behavior.label} trusts no key group, so it serves content without a signed URL or cookie.`,
         );
       }
-      if (stringItems(behavior.props.trustedSigners).length > 0) {
+      if ((listInput(behavior.props, "trustedSigners") ?? []).length > 0) {
         reportViolation(`${behavior.label} uses legacy trustedSigners; use trustedKeyGroups instead.`);
       }
     }
@@ -76,7 +76,7 @@ export const keyGroupLimits: ResourceValidationPolicy = {
     if (isExempt(args, config)) return;
     if (args.type === T.distribution) {
       for (const behavior of cacheBehaviors(args.props)) {
-        const count = stringItems(behavior.props.trustedKeyGroups).length;
+        const count = listInput(behavior.props, "trustedKeyGroups")?.length ?? 0;
         if (count > MAX_KEY_GROUPS_PER_BEHAVIOR) {
           reportViolation(
             `${behavior.label} trusts ${count} key groups; CloudFront allows ${MAX_KEY_GROUPS_PER_BEHAVIOR}.`,
@@ -118,9 +118,10 @@ export const protectedBehaviorsTrustBothGroups: StackValidationPolicy = {
       }
       const sets = cacheBehaviors(distribution.props).map((behavior) => ({
         behavior,
-        ids: stringItems(behavior.props.trustedKeyGroups),
+        ids: listInput(behavior.props, "trustedKeyGroups"),
       }));
       for (const { behavior, ids } of sets) {
+        if (ids === undefined) continue; // the whole list is unknown during preview
         const distinct = new Set(ids.map((id, index) => id ?? `unknown-${index}`));
         if (distinct.size < 2) {
           reportViolation(
@@ -129,11 +130,15 @@ export const protectedBehaviorsTrustBothGroups: StackValidationPolicy = {
           );
         }
       }
-      const reference = sets.find(({ ids }) => ids.every((id) => id !== undefined));
+      // Compare only lists whose ids are all known.
+      const complete = sets.filter(
+        (entry): entry is { behavior: (typeof sets)[number]["behavior"]; ids: string[] } =>
+          entry.ids !== undefined && entry.ids.every((id) => id !== undefined),
+      );
+      const reference = complete[0];
       if (reference) {
         const referenceSet = [...new Set(reference.ids)].sort().join(",");
-        for (const { behavior, ids } of sets) {
-          if (ids.some((id) => id === undefined)) continue;
+        for (const { behavior, ids } of complete) {
           if ([...new Set(ids)].sort().join(",") !== referenceSet) {
             reportViolation(
               `${behavior.label} trusts a different set of key groups than ${reference.behavior.label}.`,
@@ -142,7 +147,7 @@ export const protectedBehaviorsTrustBothGroups: StackValidationPolicy = {
           }
         }
         // Where key group ids are known, each group of the stack must be among them.
-        const trusted = new Set(reference.ids as string[]);
+        const trusted = new Set(reference.ids);
         for (const group of groups) {
           const id = keyGroupId(group);
           if (id !== undefined && !trusted.has(id)) {

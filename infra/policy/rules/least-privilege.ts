@@ -4,6 +4,7 @@
  * only the rotation role writing the key parameters and secrets.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { parameterNames } from "../../../functions/keys/types";
 import type { Component } from "../conventions";
 import {
   actionCovers,
@@ -73,6 +74,10 @@ const KEY_STORE_WRITE_ACTIONS = [
   "secretsmanager:TagResource",
   "secretsmanager:UntagResource",
 ];
+
+/** The parameters a signer reads (`<prefix>/active-key-id`, `<prefix>/active-secret-arn`), by their name's ending. */
+const { activeKeyId, activeSecretArn } = parameterNames("");
+export const READER_PARAMETER_SUFFIXES = [activeKeyId, activeSecretArn];
 
 /** AWS managed policies that grant far more than any function here needs. */
 const BROAD_MANAGED_POLICY =
@@ -171,11 +176,18 @@ function checkStatement(
       if (!statement.actions.some((action) => serviceOf(action) === service)) continue;
       for (const resource of statement.resources) {
         if (resource === "*") continue; // already reported above
-        if (!isSpecificArn(resource, service))
+        if (!isSpecificArn(resource, service)) {
           report(
             `${label} gives the ${component} role ${service} access to "${resource}"; name the exact ARNs.`,
           );
-        else if (service === "secretsmanager") readerSecrets.add(resource);
+        } else if (service === "secretsmanager") {
+          readerSecrets.add(resource);
+        } else if (!READER_PARAMETER_SUFFIXES.some((suffix) => resource.endsWith(suffix))) {
+          report(
+            `${label} gives the ${component} role "${resource}", which is not one of its key parameters ` +
+              `(<prefix>${READER_PARAMETER_SUFFIXES.join(", <prefix>")}).`,
+          );
+        }
       }
     }
   }
@@ -187,8 +199,10 @@ export const leastPrivilege: ResourceValidationPolicy = {
     'Roles of this stack must grant exact actions on exact ARNs: no "*" or "service:*" action, no NotAction/NotResource, no ' +
     'Resource "*" for actions that accept ARNs, no AWS managed *FullAccess/PowerUser/AdministratorAccess policy (which ' +
     "aws.lambda.CallbackFunction attaches when no role is given). The signer and edge roles may only read their SSM parameters " +
-    "and the two key secrets; only the rotation role may write parameters or secrets. Fix: pass an explicit role to each " +
-    "CallbackFunction with an inline policy naming the parameter and secret ARNs, and AWSLambdaBasicExecutionRole for logs.",
+    "and the two key secrets; only the rotation role may write parameters or secrets; no function URL or permission lets " +
+    "anyone invoke. Fix: pass an explicit role to each " +
+    "CallbackFunction with an inline policy naming the parameter and secret ARNs, and AWSLambdaBasicExecutionRole for logs; " +
+    "give function URLs authorizationType AWS_IAM and permissions a named principal.",
   enforcementLevel: "mandatory",
   configSchema: schemaWithExemptions({
     wildcardResourceActions: {
@@ -216,10 +230,35 @@ export const leastPrivilege: ResourceValidationPolicy = {
     },
   }),
   validateResource: (args, reportViolation) => {
-    const relevant: string[] = [T.role, T.rolePolicy, T.policy, T.rolePolicyAttachment, T.policyAttachment];
+    const relevant: string[] = [
+      T.role,
+      T.rolePolicy,
+      T.policy,
+      T.rolePolicyAttachment,
+      T.policyAttachment,
+      T.functionUrl,
+      T.lambdaPermission,
+    ];
     if (!relevant.includes(args.type)) return;
     const config = configWithDefaults<LeastPrivilegeConfig>(args, DEFAULTS);
     if (isExempt(args, config)) return;
+    if (args.type === T.functionUrl) {
+      const auth = knownOr(() => args.props.authorizationType, "AWS_IAM");
+      if (auth !== "AWS_IAM")
+        reportViolation(
+          `the function URL uses authorizationType "${String(auth)}"; anyone could invoke it. Use "AWS_IAM".`,
+        );
+      return;
+    }
+    if (args.type === T.lambdaPermission) {
+      const principal = knownOr(() => args.props.principal, "");
+      const urlAuth = knownOr(() => args.props.functionUrlAuthType, undefined);
+      if (principal === "*" || urlAuth === "NONE")
+        reportViolation(
+          `the Lambda permission lets anyone invoke (principal "${String(principal)}"); name the calling service or account.`,
+        );
+      return;
+    }
     const component = componentOf(args, componentPatterns(config));
     const { documents, managedArns } = grants(args.type, args.props);
     for (const arn of managedArns) {
