@@ -50,7 +50,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+    const inUse = (error as NodeJS.ErrnoException)?.code === "EADDRINUSE";
+    const hint = inUse ? " (another program holds the port: pass --port N or LOCAL_PORT=N, or --port 0)" : "";
+    console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}${hint}`);
     process.exit(1);
   },
 );

@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkOptions, defaultOptions, type LocalStackOptions } from "../../local/options";
+import { startLocalStack, type LocalStack } from "../../local/stack";
+
+const loopback = (url: string) => url.replace("//localhost:", "//127.0.0.1:");
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(loopback(url), {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("local stack wiring", function () {
+  this.timeout(60_000);
+  let stateDir: string;
+  let stack: LocalStack | undefined;
+  let options: LocalStackOptions;
+
+  before(() => {
+    stateDir = mkdtempSync(join(tmpdir(), "signed-hls-cdn-state-"));
+    options = checkOptions({ ...defaultOptions(), port: 0, stateDir });
+  });
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+  after(() => rmSync(stateDir, { recursive: true, force: true }));
+
+  it("keeps its keys across a restart (state file mode 0600)", async () => {
+    stack = await startLocalStack(options, { log: () => undefined });
+    const active = await stack.cloud.activeKeyId();
+    const trusted = [...stack.cloud.trustedKeys().keys()].sort();
+    assert.ok(active && trusted.includes(active));
+    assert.equal(trusted.length, 2, "two key groups, one key each");
+    await stack.close();
+    assert.equal(statSync(join(stateDir, "cloud.json")).mode & 0o777, 0o600);
+
+    stack = await startLocalStack(options, { log: () => undefined });
+    assert.equal(await stack.cloud.activeKeyId(), active);
+    assert.deepEqual([...stack.cloud.trustedKeys().keys()].sort(), trusted);
+  });
+
+  it("the signer API refuses callers without the app's credential, before the handler runs", async () => {
+    stack = await startLocalStack({ ...options, stateDir: undefined }, { log: () => undefined });
+    const anonymous = await post(stack.urls.signer, { resource: "/ts/master.m3u8" });
+    assert.equal(anonymous.status, 403);
+    const wrong = await post(
+      stack.urls.signer,
+      { resource: "/ts/master.m3u8" },
+      { authorization: "Bearer nope" },
+    );
+    assert.equal(wrong.status, 403);
+    const signed = await post(
+      stack.urls.signer,
+      { resource: "/ts/master.m3u8" },
+      { authorization: `Bearer ${stack.signerToken}` },
+    );
+    assert.equal(signed.status, 200);
+    assert.match(
+      String(signed.body.url),
+      /^https:\/\/localhost\/ts\/master\._m3u8\?Expires=\d+&Signature=[A-Za-z0-9~_-]+&Key-Pair-Id=K/,
+    );
+    const otherHost = await post(
+      stack.urls.signer,
+      { resource: "https://evil.example/ts/master.m3u8" },
+      { authorization: `Bearer ${stack.signerToken}` },
+    );
+    assert.equal(otherHost.status, 400);
+  });
+
+  it("the app authorises only catalog assets and known modes, and reports keys and rotations", async () => {
+    stack = await startLocalStack({ ...options, stateDir: undefined }, { log: () => undefined });
+    const session = new URL("/api/session", stack.urls.page).toString();
+    assert.equal((await post(session, { mode: "url", asset: "nope" })).status, 404);
+    assert.equal((await post(session, { mode: "magic", asset: "ts" })).status, 400);
+    assert.equal((await post(session, { mode: "url", asset: "../ts" })).status, 400);
+    assert.equal((await post(session, "{not json")).status, 400);
+    const form = await fetch(loopback(session), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "mode=url&asset=ts",
+    });
+    assert.equal(form.status, 415, "a cross-site form cannot open sessions");
+
+    const cookies = await fetch(loopback(session), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ mode: "cookies", asset: "fmp4" }),
+    });
+    assert.equal(cookies.status, 200);
+    const setCookie = cookies.headers.getSetCookie();
+    assert.equal(setCookie.length, 3);
+    for (const cookie of setCookie)
+      assert.match(
+        cookie,
+        /^CloudFront-(Policy|Signature|Key-Pair-Id)=[^;]+; Path=\/fmp4\/; Secure; HttpOnly; SameSite=None$/,
+      );
+    const body = (await cookies.json()) as { masterUrl: string };
+    assert.equal(body.masterUrl, `${stack.urls.edge}/fmp4/master._m3u8`);
+
+    const assets = (await (
+      await fetch(loopback(new URL("/api/assets", stack.urls.page).toString()))
+    ).json()) as { assets: string[] };
+    assert.deepEqual(assets.assets, ["fmp4", "ts"]);
+    const status = (await (
+      await fetch(loopback(new URL("/api/status", stack.urls.page).toString()))
+    ).json()) as { activeKeyId: string; trustedKeyIds: string[] };
+    assert.ok(status.trustedKeyIds.includes(status.activeKeyId));
+    const page = await fetch(loopback(stack.urls.page));
+    assert.match(await page.text(), /<script src="\/vendor\/hls\.min\.js">/);
+    assert.equal(
+      (await fetch(loopback(new URL("/vendor/hls.min.js", stack.urls.page).toString()))).status,
+      200,
+    );
+  });
+});
