@@ -18,4 +18,6 @@ export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command 
   sign: () => import("./commands/sign"),
   verify: () => import("./commands/verify"),
   rewrite: () => import("./commands/rewrite"),
+  rotate: () => import("./commands/rotate"),
+  revoke: () => import("./commands/revoke"),
 };

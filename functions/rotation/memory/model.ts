@@ -241,6 +241,11 @@ export class InMemoryCloud {
     return this.findSeeded(options.parameterPrefix)!;
   }
 
+  /** The stack `seedStack` created under this prefix, if any (never creates one). */
+  stack(parameterPrefix: string): SeededStack | undefined {
+    return this.findSeeded(parameterPrefix);
+  }
+
   /** Key id -> PEM sets CloudFront may enforce right now: the last deployed configuration and every one still deploying. */
   liveTrustSets(distributionId: string): TrustedKeys[] {
     const distribution = this.distribution(distributionId);
