@@ -5,14 +5,14 @@
  */
 import { scanAttributes } from "./attributes";
 import { PlaylistError } from "./errors";
-import { DEFAULT_MAX_PLAYLIST_BYTES, splitLines, validatePlaylist } from "./lines";
+import { DEFAULT_MAX_PLAYLIST_BYTES, validatePlaylist } from "./lines";
 import { scopePrefix, type PlaylistPolicy } from "./policy";
 import { DEFINE_TAG, uriAttributesOf } from "./uri-positions";
 import {
-  appendSignedQuery,
   decideUri,
   directoryOf,
   parsePlaylistUrl,
+  signedReferenceParts,
   type UntouchedReason,
   type UriContext,
   type UriDecision,
@@ -90,14 +90,14 @@ export function rewritePlaylist(input: string | Uint8Array, options: RewriteOpti
   const untouched: Partial<Record<UntouchedReason, number>> = {};
   let uris = 0;
   let rewritten = 0;
-  const output = visitPlaylist(text, context, (decision, value) => {
+  const output = visitPlaylist(text, context, (decision) => {
     uris++;
     if (decision.kind === "untouched") {
       untouched[decision.reason] = (untouched[decision.reason] ?? 0) + 1;
-      return value;
+      return undefined;
     }
     rewritten++;
-    return appendSignedQuery(decision.reference, signedQuery());
+    return signedReferenceParts(decision.reference, signedQuery());
   });
   return { text: output, signatures: rewritten > 0 ? 1 : 0, stats: { uris, rewritten, untouched } };
 }
@@ -112,85 +112,109 @@ export function findUris(
   const found: UriOccurrence[] = [];
   visitPlaylist(text, context, (decision, value, line, tag, attribute) => {
     found.push({ line, value, decision, ...(tag === undefined ? {} : { tag, attribute }) });
-    return value;
+    return undefined;
   });
   return found;
 }
 
 function buildContext(options: Omit<RewriteOptions, "signedQuery">): UriContext {
   const base = parsePlaylistUrl(options.playlistUrl);
-  const hosts = options.allowedHosts ?? [base.host];
+  const hosts = new Set((options.allowedHosts ?? [base.host]).map((host) => host.toLowerCase()));
+  const baseDirectory = directoryOf(base);
+  const prefix = scopePrefix(options.policy.resource);
   return {
     base,
-    baseDirectory: directoryOf(base),
-    allowedHosts: new Set(hosts.map((host) => host.toLowerCase())),
-    scopePrefix: scopePrefix(options.policy.resource),
+    baseDirectory,
+    allowedHosts: hosts,
+    baseHostAllowed: hosts.has(base.host),
+    baseDirectoryInScope: baseDirectory.startsWith(prefix),
+    scopePrefix: prefix,
     variables: new Map(),
   };
 }
 
+/** Returns the parts that replace the value, or undefined to keep it. */
 type Replace = (
   decision: UriDecision,
   value: string,
   line: number,
   tag?: string,
   attribute?: string,
-) => string;
+) => readonly string[] | undefined;
+type Emit = (start: number, end: number, parts: readonly string[]) => void;
 
+/**
+ * One pass over the text by offsets: the output is the input with each
+ * replaced value span swapped, every other byte copied in long slices.
+ */
 function visitPlaylist(text: string, context: UriContext, replace: Replace): string {
-  const lines = splitLines(text);
-  const out: string[] = new Array(lines.length * 2);
-  for (let index = 0; index < lines.length; index++) {
-    const { content, terminator } = lines[index];
-    // Line 0 is the validated #EXTM3U header (possibly after a BOM).
-    out[2 * index] = index === 0 ? content : rewriteLine(content, index, context, replace);
-    out[2 * index + 1] = terminator;
+  const pieces: string[] = [];
+  let copied = 0;
+  const emit: Emit = (start, end, parts) => {
+    pieces.push(text.slice(copied, start), ...parts);
+    copied = end;
+  };
+  // Line 0 is the validated #EXTM3U header (possibly after a BOM).
+  let start = text.indexOf("\n") + 1;
+  let line = 1;
+  while (start > 0 && start < text.length) {
+    const lf = text.indexOf("\n", start);
+    const lineEnd = lf < 0 ? text.length : lf;
+    const end = lineEnd > start && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+    let first = start;
+    while (first < end && isBlank(text.charCodeAt(first))) first++;
+    if (first < end) {
+      if (text.charCodeAt(first) === 35 /* # */) {
+        visitTag(text, first, end, line, context, replace, emit);
+      } else {
+        let last = end;
+        while (last > first && isBlank(text.charCodeAt(last - 1))) last--;
+        const value = text.slice(first, last);
+        const parts = replace(decideUri(value, context, false), value, line);
+        if (parts) emit(first, last, parts);
+      }
+    }
+    start = lineEnd + 1;
+    line++;
   }
-  return out.join("");
+  if (copied === 0) return text;
+  pieces.push(text.slice(copied));
+  return pieces.join("");
 }
 
-function rewriteLine(content: string, index: number, context: UriContext, replace: Replace): string {
-  let start = 0;
-  while (start < content.length && (content[start] === " " || content[start] === "\t")) start++;
-  if (start === content.length) return content;
-  if (content[start] === "#") return rewriteTag(content, start, index, context, replace);
-  let end = content.length;
-  while (end > start && (content[end - 1] === " " || content[end - 1] === "\t")) end--;
-  const value = content.slice(start, end);
-  const replaced = replace(decideUri(value, context, false), value, index);
-  return replaced === value ? content : content.slice(0, start) + replaced + content.slice(end);
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
 }
 
-function rewriteTag(
-  content: string,
+function visitTag(
+  text: string,
   start: number,
-  index: number,
+  end: number,
+  line: number,
   context: UriContext,
   replace: Replace,
-): string {
-  if (!content.startsWith("#EXT", start)) return content;
-  const colon = content.indexOf(":", start);
-  if (colon < 0) return content;
-  const tag = content.slice(start + 1, colon);
-  if (tag === DEFINE_TAG) {
-    defineVariable(context.variables, content, colon + 1, context.base);
-    return content;
+  emit: Emit,
+): void {
+  // Every tag with URIs (and EXT-X-DEFINE) starts with `#EXT-X-`: EXTINF and comments leave here.
+  if (text.charCodeAt(start + 4) !== 45 /* - */ || !text.startsWith("#EXT-X-", start)) return;
+  const colon = text.indexOf(":", start);
+  if (colon < 0 || colon >= end) return;
+  const tag = text.slice(start + 1, colon);
+  const names = tag === DEFINE_TAG ? undefined : uriAttributesOf(tag);
+  if (tag !== DEFINE_TAG && !names) return;
+  const content = text.slice(start, end);
+  const offset = colon + 1 - start;
+  if (!names) {
+    defineVariable(context.variables, content, offset, context.base);
+    return;
   }
-  const names = uriAttributesOf(tag);
-  if (!names) return content;
-  let result = "";
-  let copied = 0;
-  for (const span of scanAttributes(content, colon + 1)) {
+  for (const span of scanAttributes(content, offset)) {
     if (!names.includes(span.name)) continue;
     const value = content.slice(span.valueStart, span.valueEnd);
     const decision: UriDecision = span.wellFormed
       ? decideUri(value, context, !span.quoted)
       : { kind: "untouched", reason: "malformed-attribute" };
-    const replaced = replace(decision, value, index, tag, span.name);
-    if (replaced !== value) {
-      result += content.slice(copied, span.valueStart) + replaced;
-      copied = span.valueEnd;
-    }
+    const parts = replace(decision, value, line, tag, span.name);
+    if (parts) emit(start + span.valueStart, start + span.valueEnd, parts);
   }
-  return copied === 0 ? content : result + content.slice(copied);
 }

@@ -5,7 +5,7 @@
  * the same absolute URL. Pure; never throws for any input string.
  */
 import { PlaylistError } from "./errors";
-import { edgePlaylistPath, renameReference } from "./rename";
+import { RAW_PLAYLIST_SUFFIX, edgePlaylistPath, renameReference } from "./rename";
 import { hasReferences, substitute, type Variables } from "./variables";
 
 /** Why a URI was left exactly as written. */
@@ -30,6 +30,10 @@ export interface UriContext {
   /** `<scheme>://<host><directory>/` of the playlist URL. */
   readonly baseDirectory: string;
   readonly allowedHosts: ReadonlySet<string>;
+  /** Precomputed: the playlist's own host is allowed. */
+  readonly baseHostAllowed: boolean;
+  /** Precomputed: every URL under the playlist's directory is in scope. */
+  readonly baseDirectoryInScope: boolean;
   /** Literal prefix of the policy resource: a URI is in scope when its URL starts with it. */
   readonly scopePrefix: string;
   readonly variables: Variables;
@@ -48,9 +52,11 @@ export const SIGNING_PARAMETERS: ReadonlySet<string> = new Set([
 // controls, `{}`, non-ASCII) is not a URI we can sign with certainty and is left alone.
 const URI_CHARACTERS = /^(?:[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+$/;
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
-// A plain relative path (no scheme, no dot segments, no `//`, no `%`, no fragment) whose
-// resolution is exactly `baseDirectory + path`: the common case, resolved without URL parsing.
-const SIMPLE_PATH = /^[A-Za-z0-9_~!$&'()*+,;=@-][A-Za-z0-9_.~!$&'()*+,;=@/-]*$/;
+// A plain relative path (no scheme, no `:`, no `%`, no fragment; an optional query of URI
+// characters) whose resolution is `baseDirectory + path` once dot segments and `//` are ruled
+// out: the common case, decided without URL parsing.
+const SIMPLE_REFERENCE =
+  /^[A-Za-z0-9_~!$&'()*+,;=@-][A-Za-z0-9_.~!$&'()*+,;=@/-]*(?:\?[A-Za-z0-9\-._~:/?@!$&'()*+,;=]*)?$/;
 const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
 
 /** Parses and checks the playlist URL the rewriter resolves against. */
@@ -77,6 +83,11 @@ export function directoryOf(url: URL): string {
 /** Decides one URI value as written in the playlist. `forbidComma`: the value is an unquoted attribute. */
 export function decideUri(written: string, context: UriContext, forbidComma: boolean): UriDecision {
   if (written === "") return { kind: "untouched", reason: "empty" };
+  // The common case first: a plain relative path, which can hold no scheme and no variable.
+  if (SIMPLE_REFERENCE.test(written) && !(forbidComma && written.includes(","))) {
+    const simple = decideSimple(written, context);
+    if (simple) return simple;
+  }
   const schemeReason = schemeRefusal(written);
   if (schemeReason) return { kind: "untouched", reason: schemeReason };
   let text = written;
@@ -91,7 +102,9 @@ export function decideUri(written: string, context: UriContext, forbidComma: boo
   if (!URI_CHARACTERS.test(text) || (forbidComma && text.includes(","))) {
     return { kind: "untouched", reason: "invalid-uri" };
   }
-  return decideSimple(text, context) ?? decideGeneral(text, context);
+  return (
+    (SIMPLE_REFERENCE.test(text) ? decideSimple(text, context) : undefined) ?? decideGeneral(text, context)
+  );
 }
 
 function schemeRefusal(text: string): UntouchedReason | undefined {
@@ -105,17 +118,18 @@ function schemeRefusal(text: string): UntouchedReason | undefined {
 function decideSimple(text: string, context: UriContext): UriDecision | undefined {
   const queryStart = text.indexOf("?");
   const path = queryStart < 0 ? text : text.slice(0, queryStart);
-  if (text.includes("#") || !SIMPLE_PATH.test(path) || DOT_SEGMENT.test(path) || path.includes("//")) {
-    return undefined;
-  }
-  if (!context.allowedHosts.has(context.base.host)) return { kind: "untouched", reason: "foreign-host" };
+  if (path.includes("//") || (path.includes(".") && DOT_SEGMENT.test(path))) return undefined;
+  if (!context.baseHostAllowed) return { kind: "untouched", reason: "foreign-host" };
   if (queryStart >= 0 && hasSigningParameter(text.slice(queryStart + 1))) {
     return { kind: "untouched", reason: "already-signed" };
   }
-  const target = context.baseDirectory + edgePlaylistPath(path);
-  if (!target.startsWith(context.scopePrefix)) return { kind: "untouched", reason: "out-of-scope" };
+  const playlist = path.endsWith(RAW_PLAYLIST_SUFFIX);
+  if (!context.baseDirectoryInScope) {
+    const target = context.baseDirectory + (playlist ? edgePlaylistPath(path) : path);
+    if (!target.startsWith(context.scopePrefix)) return { kind: "untouched", reason: "out-of-scope" };
+  }
   // Same directory, relative as written: nothing shorter resolves to the same URL.
-  return { kind: "rewrite", reference: renameReference(text) };
+  return { kind: "rewrite", reference: playlist ? renameReference(text) : text };
 }
 
 function decideGeneral(text: string, context: UriContext): UriDecision {
@@ -191,12 +205,16 @@ function safeDecode(text: string): string {
   }
 }
 
-/** Appends the signed query suffix before any fragment, after any existing query. */
-export function appendSignedQuery(reference: string, signedQuery: string): string {
+/** The reference with the signed query suffix, as parts to concatenate: before any fragment, after any query. */
+export function signedReferenceParts(reference: string, signedQuery: string): string[] {
   const hash = reference.indexOf("#");
   const head = hash < 0 ? reference : reference.slice(0, hash);
-  const fragment = hash < 0 ? "" : reference.slice(hash);
   const query = head.indexOf("?");
   const separator = query < 0 ? "?" : head.endsWith("?") || head.endsWith("&") ? "" : "&";
-  return head + separator + signedQuery + fragment;
+  return hash < 0 ? [head, separator, signedQuery] : [head, separator, signedQuery, reference.slice(hash)];
+}
+
+/** Appends the signed query suffix before any fragment, after any existing query. */
+export function appendSignedQuery(reference: string, signedQuery: string): string {
+  return signedReferenceParts(reference, signedQuery).join("");
 }
