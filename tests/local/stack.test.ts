@@ -1,11 +1,40 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { request } from "node:http";
 import { join } from "node:path";
 import { checkOptions, defaultOptions, type LocalStackOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 
 const loopback = (url: string) => url.replace("//localhost:", "//127.0.0.1:");
+
+/** GET a localhost URL over 127.0.0.1 keeping its Host (fetch would send 127.0.0.1, a wrong host for the edge). */
+function getAsLocalhost(url: string): Promise<{ status: number; reason: string; text: string }> {
+  const parsed = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: parsed.port,
+        path: parsed.pathname + parsed.search,
+        headers: { host: parsed.host },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            reason: String(res.headers["x-local-edge-reason"] ?? ""),
+            text: Buffer.concat(chunks).toString(),
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(loopback(url), {
@@ -118,5 +147,25 @@ describe("local stack wiring", function () {
       (await fetch(loopback(new URL("/vendor/hls.min.js", stack.urls.page).toString()))).status,
       200,
     );
+  });
+
+  it("serves playlists with the manifest handler on the origin-request trigger and RSA keys too", async () => {
+    stack = await startLocalStack(
+      { ...options, stateDir: undefined, trigger: "origin-request", keyAlgorithm: "rsa-2048" },
+      { log: () => undefined },
+    );
+    const session = await post(new URL("/api/session", stack.urls.page).toString(), {
+      mode: "url",
+      asset: "ts",
+    });
+    assert.equal(session.status, 200);
+    const masterUrl = String(session.body.masterUrl);
+    const master = await getAsLocalhost(masterUrl);
+    assert.equal(master.status, 200, master.reason);
+    const child = master.text.split("\n").find((line) => line.startsWith("stream_0._m3u8?Policy="));
+    assert.ok(child, "the rewritten master signs its child playlists");
+    const media = await getAsLocalhost(new URL(child, masterUrl).toString());
+    assert.equal(media.status, 200, media.reason);
+    assert.match(media.text, /^#EXTM3U[^]*stream_0_00\d\.ts\?Policy=/);
   });
 });
