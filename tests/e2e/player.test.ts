@@ -16,7 +16,7 @@ import { requireTool } from "../support/tools";
 import { launchChromium, type LaunchedBrowser } from "./chromium";
 
 /** Fast rotation that still satisfies rotate-every >= max stale + URL lifetime + skew (2 + 4 + 1 <= 8). */
-export const FAST_ROTATION: Partial<LocalStackOptions> = {
+const FAST_ROTATION: Partial<LocalStackOptions> = {
   port: 0,
   stateDir: undefined,
   rotateEverySeconds: 8,
