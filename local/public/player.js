@@ -248,11 +248,39 @@ $("controls").addEventListener("submit", (event) => {
   start(String(form.get("mode")), String(form.get("asset")));
 });
 
-const query = new URLSearchParams(window.location.search);
-for (const name of ["mode", "asset"]) {
-  if (query.has(name)) $("controls").elements[name].value = query.get(name);
+const ASSET_LABELS = { ts: "MPEG-TS", fmp4: "fMP4 / CMAF" };
+
+/** The asset choices are the app's catalog (the folders the origin serves, e.g. with --media). */
+async function loadCatalog() {
+  try {
+    const response = await fetch("/api/assets");
+    if (!response.ok) return;
+    const { assets } = await response.json();
+    if (assets.length === 0)
+      return setStatus("The media folder holds no asset (a subfolder with master.m3u8).");
+    $("controls").elements.asset.replaceChildren(
+      ...assets.map((name) => {
+        const option = document.createElement("option");
+        option.value = name;
+        option.textContent = ASSET_LABELS[name] || name;
+        return option;
+      }),
+    );
+  } catch {
+    // Keep the built-in choices; the session request will say what is wrong.
+  }
 }
-render();
-pollStatus();
-if (query.get("autoplay") === "1")
-  start($("controls").elements.mode.value, $("controls").elements.asset.value);
+
+async function init() {
+  const query = new URLSearchParams(window.location.search);
+  await loadCatalog();
+  for (const name of ["mode", "asset"]) {
+    if (query.has(name)) $("controls").elements[name].value = query.get(name);
+  }
+  render();
+  pollStatus();
+  if (query.get("autoplay") === "1")
+    start($("controls").elements.mode.value, $("controls").elements.asset.value);
+}
+
+init();
