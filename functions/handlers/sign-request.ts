@@ -3,7 +3,14 @@
  * Every refusal is a SignRequestError with a stable code and plain words;
  * nothing here touches a key.
  */
-import { behaviorForPath, MANIFEST_SUFFIX, PLAYLIST_SUFFIX } from "../../infra/behaviors";
+import {
+  DEFAULT_BEHAVIOR,
+  MANIFEST_SUFFIX,
+  ORDERED_BEHAVIORS,
+  PLAYLIST_SUFFIX,
+  pathPatternMatches,
+  type Behavior,
+} from "../../infra/behaviors";
 
 /** The JSON a caller sends: the direct-invoke payload, or the body of a Function URL POST. */
 export interface SignRequest {
@@ -202,7 +209,7 @@ function resolveResource(value: unknown, rules: SignRules): { url: string; host:
       throw new SignRequestError("bad-path", "resource path has a . or .. segment");
   }
   if (path.endsWith(PLAYLIST_SUFFIX)) path = path.slice(0, -PLAYLIST_SUFFIX.length) + MANIFEST_SUFFIX;
-  const behavior = behaviorForPath(path);
+  const behavior = behaviorOf(path);
   if (behavior.kind !== "manifest" && behavior.kind !== "media") {
     throw new SignRequestError(
       "not-a-stream-path",
@@ -219,4 +226,25 @@ function hasUnsafeCharacter(text: string): boolean {
     if (code <= 0x20 || code === 0x7f || code === 0x5c) return true;
   }
   return false;
+}
+
+/**
+ * `behaviorForPath` from infra/behaviors.ts, with the common `*<suffix>`
+ * patterns (no other wildcard) answered by a suffix test, which is exactly
+ * their meaning, instead of a regular expression compiled per call: this runs
+ * on every signing request. Any other pattern goes through pathPatternMatches.
+ */
+const MATCHERS: readonly { readonly behavior: Behavior; readonly matches: (path: string) => boolean }[] =
+  ORDERED_BEHAVIORS.map((behavior) => {
+    const pattern = behavior.pathPattern;
+    if (/^\*[^*?]*$/.test(pattern)) {
+      const suffix = pattern.slice(1);
+      return { behavior, matches: (path: string) => path.endsWith(suffix) };
+    }
+    return { behavior, matches: (path: string) => pathPatternMatches(pattern, path) };
+  });
+
+export function behaviorOf(path: string): Behavior {
+  for (const matcher of MATCHERS) if (matcher.matches(path)) return matcher.behavior;
+  return DEFAULT_BEHAVIOR;
 }

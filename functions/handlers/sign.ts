@@ -3,6 +3,7 @@
  * Pulumi CallbackFunction (or the local stack) runs. The app calls it, after
  * authorising its user, by direct invoke or an AWS_IAM Function URL.
  */
+import { performance } from "node:perf_hooks";
 import { SigningInputError } from "../cloudfront/errors";
 import type { CookieAttributes, SignedCookieValues } from "../cloudfront/types";
 import {
@@ -124,7 +125,7 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
     event: unknown,
     context?: LambdaContextLike,
   ): Promise<SignInvokeResult | FunctionUrlResult> {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const classified = classifyEvent(event);
     const entry: Record<string, unknown> = {
       component: "signer",
@@ -137,7 +138,7 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
       http: boolean,
     ): SignInvokeResult | FunctionUrlResult => {
       entry.status = statusCode;
-      entry.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
       log(JSON.stringify(entry));
       if (http) {
         return {
