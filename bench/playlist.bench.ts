@@ -99,7 +99,8 @@ const playlists = [
   { name: "multivariant playlist, 6 renditions", text: masterPlaylist(6), url: MASTER_URL },
 ];
 
-let worst = Infinity;
+/** Worst ratio on the long VOD playlist (the target); the master's ratio is bounded by its 14 URIs. */
+let worstVod = Infinity;
 for (const algorithm of ["rsa-2048", "ecdsa-p256"] as const) {
   const { signer, signatures } = countingSigner(algorithm);
   console.log(`\n--- ${algorithm}`);
@@ -116,7 +117,7 @@ for (const algorithm of ["rsa-2048", "ecdsa-p256"] as const) {
     const once = time(15, () => Buffer.byteLength(signOnce(playlist.text, playlist.url, signer)));
     const reference = time(3, () => Buffer.byteLength(perUri(playlist.text, playlist.url, signer)));
     const ratio = reference / once;
-    worst = Math.min(worst, ratio);
+    if (playlist.text.length > 100_000) worstVod = Math.min(worstVod, ratio);
     console.log(
       `${playlist.name}: sign-once ${fmt(once)} vs per-URI ${fmt(reference)} -> ${ratio.toFixed(0)}x faster ` +
         `(signatures per response: ${onceSignatures} vs ${perUriSignatures})`,
@@ -151,5 +152,6 @@ for (const algorithm of ["rsa-2048", "ecdsa-p256"] as const) {
   }
 }
 console.log(
-  `\nworst sign-once vs per-URI ratio: ${worst.toFixed(0)}x (target >= 100x): ${worst >= 100 ? "met" : "NOT met"}`,
+  `\n10,000-segment VOD, worst of RSA and ECDSA: sign-once ${worstVod.toFixed(0)}x faster than per-URI ` +
+    `(target >= 100x: ${worstVod >= 100 ? "met" : "NOT met"}); a 14-URI master cannot gain more than ~14x by construction`,
 );
