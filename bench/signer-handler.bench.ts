@@ -15,7 +15,7 @@ const BATCH = 100;
 const ROUNDS = 60;
 
 async function measure(algorithm: KeyAlgorithm): Promise<void> {
-  let now = 1_800_000_000;
+  const now = 1_800_000_000;
   const clock = { now: () => now };
   const cloud = new InMemoryCloud({ clock });
   const stack = cloud.seedStack({ parameterPrefix: PREFIX, keyAlgorithm: algorithm });
