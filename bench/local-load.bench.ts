@@ -28,6 +28,7 @@ const counts = { playlists: 0, segments: 0, keys: 0, sessions: 0, rejected: 0, o
 const edgeMs: number[] = [];
 const unsignedMs: number[] = [];
 const rejections: string[] = [];
+const failures: string[] = [];
 
 interface Reply {
   status: number;
@@ -36,7 +37,7 @@ interface Reply {
 }
 
 /** GET over keep-alive to 127.0.0.1 with the URL's own Host (the edge verifies the host viewers use). */
-function get(url: string, init: { method?: string; body?: string } = {}): Promise<Reply> {
+function get(url: string, init: { method?: string; body?: string } = {}, retried = false): Promise<Reply> {
   const parsed = new URL(url);
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
@@ -66,7 +67,11 @@ function get(url: string, init: { method?: string; body?: string } = {}): Promis
         res.on("error", reject);
       },
     );
-    req.on("error", reject);
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed as we reused it: retry once on a fresh one, as browsers do.
+      if (!retried && req.reusedSocket && error.code === "ECONNRESET") resolve(get(url, init, true));
+      else reject(error);
+    });
     req.end(init.body);
   });
 }
@@ -99,6 +104,17 @@ async function viewer(index: number, pageUrl: string, originUrl: string, deadlin
   // Spread the start so viewers do not reload in lockstep.
   await sleep((index * RELOAD_MS) / VIEWERS);
   while (Date.now() < deadline) {
+    try {
+      lastSequence = await step();
+    } catch (error) {
+      counts.otherErrors++;
+      if (failures.length < 5) failures.push((error as Error).message);
+    }
+    await sleep(RELOAD_MS);
+  }
+
+  /** One reload: renew the session when due, reload the playlist, fetch what is new; returns the last sequence fetched. */
+  async function step(): Promise<number> {
     if (Date.now() >= renewAt) {
       const session = await get(new URL("/api/session", pageUrl).toString(), {
         method: "POST",
@@ -110,19 +126,14 @@ async function viewer(index: number, pageUrl: string, originUrl: string, deadlin
         childUrl = opened.childUrl;
         renewAt = Date.now() + opened.renewInSeconds * 1000;
       } else if (!childUrl) {
-        // No session yet: retry after a reload interval (the error is counted).
-        await sleep(RELOAD_MS);
-        continue;
+        return lastSequence; // no session yet: the next step retries (the error is counted)
       }
     }
     const playlist = await get(childUrl);
     counts.playlists++;
     edgeMs.push(playlist.ms);
     unsignedMs.push((await get(`${originUrl}/${asset}/stream_${variant}.m3u8`)).ms);
-    if (playlist.status !== 200) {
-      await sleep(RELOAD_MS);
-      continue;
-    }
+    if (playlist.status !== 200) return lastSequence;
     const text = playlist.body.toString();
     const sequence = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0);
     const segments = uris(text);
@@ -140,8 +151,7 @@ async function viewer(index: number, pageUrl: string, originUrl: string, deadlin
         counts.segments++;
       }
     }
-    lastSequence = sequence + segments.length - 1;
-    await sleep(RELOAD_MS);
+    return sequence + segments.length - 1;
   }
 }
 
@@ -209,7 +219,7 @@ async function main(): Promise<void> {
       `  rotations during the run: ${rotations}; sessions ${counts.sessions}; playlists ${counts.playlists}; segments ${counts.segments}; keys ${counts.keys}`,
     );
     console.log(
-      `  403s: viewers ${counts.rejected}, edge ${edgeRejected} (target 0)${rejections.length ? `  e.g. ${rejections.join(" | ")}` : ""}; other non-200: ${counts.otherErrors}`,
+      `  403s: viewers ${counts.rejected}, edge ${edgeRejected} (target 0)${rejections.length ? `  e.g. ${rejections.join(" | ")}` : ""}; other failures: ${counts.otherErrors}${failures.length ? `  e.g. ${failures.join(" | ")}` : ""}`,
     );
     console.log(
       `  edge ._m3u8 (verify, manifest handler: raw fetch through the edge, sign, rewrite)  ${row(edge)}  (n=${edge.length})`,
@@ -220,7 +230,8 @@ async function main(): Promise<void> {
     console.log(
       `  ratio signed edge / unsigned: ${[50, 95, 99].map((p) => `p${p} ${(percentile(edge, p) / percentile(unsigned, p)).toFixed(1)}x`).join("  ")}`,
     );
-    if (counts.rejected > 0 || edgeRejected > 0 || rotations < 1) process.exitCode = 1;
+    if (counts.rejected > 0 || edgeRejected > 0 || counts.otherErrors > 0 || rotations < 1)
+      process.exitCode = 1;
   } finally {
     agent.destroy();
     await stack.stop();
