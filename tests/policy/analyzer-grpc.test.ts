@@ -59,10 +59,10 @@ function startPack(): Promise<{ child: ChildProcess; port: number; stderr: () =>
   let stderr = "";
   child.stderr?.on("data", (chunk) => (stderr += chunk));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`pack printed no port within ${START_TIMEOUT_MS} ms; stderr:\n${stderr}`)),
-      START_TIMEOUT_MS,
-    );
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL"); // never leave a stuck pack behind
+      reject(new Error(`pack printed no port within ${START_TIMEOUT_MS} ms; stderr:\n${stderr}`));
+    }, START_TIMEOUT_MS);
     child.on("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`pack exited with ${code} before serving; stderr:\n${stderr}`));
@@ -95,9 +95,12 @@ describe("policy pack served over gRPC as the Pulumi CLI runs it", function () {
     await call<Empty>((cb) => client.configure(new analyzer.ConfigureAnalyzerRequest(), cb));
   });
 
-  after(() => {
+  after(async () => {
     client?.close();
-    if (pack && pack.child.exitCode === null) pack.child.kill("SIGTERM");
+    if (!pack || pack.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => pack?.child.once("exit", resolve));
+    pack.child.kill("SIGTERM");
+    await exited;
   });
 
   it("describes the pack: name, every policy, mandatory, with config schemas", async () => {
