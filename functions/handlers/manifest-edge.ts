@@ -267,5 +267,12 @@ function codeOf(error: unknown): string {
 
 function messageOf(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.slice(0, 300);
+  return redactQueries(text).slice(0, 300);
+}
+
+/** Removes every URL query and signing value from a message: a fetch error may quote the signed URL. */
+export function redactQueries(text: string): string {
+  return text
+    .replace(/(https?:\/\/[^\s?#"'<>]*)\?[^\s"'<>]*/g, "$1?[query removed]")
+    .replace(/(Expires|Policy|Signature|Key-Pair-Id|Hash-Algorithm)=[^&\s"'<>]*/g, "$1=[removed]");
 }

@@ -6,6 +6,7 @@ import type { CloudFrontResultResponse } from "../../functions/handlers/cloudfro
 import {
   checkManifestEdgeConfig,
   createManifestHandler,
+  redactQueries,
   type ManifestEdgeConfig,
   type ManifestHandlerDeps,
 } from "../../functions/handlers/manifest-edge";
@@ -333,6 +334,14 @@ for (const trigger of EDGE_TRIGGERS) {
           error: "origin-unreachable",
         },
         {
+          name: "origin unreachable, error quoting the signed URL -> 502, the URL's query not logged",
+          deps: {
+            fetchText: async (url) => Promise.reject(new Error(`connect ECONNREFUSED while fetching ${url}`)),
+          },
+          status: 502,
+          error: "origin-unreachable",
+        },
+        {
           name: "signing key unavailable -> 503",
           deps: { keys: { getSigner: async () => Promise.reject(new Error("no usable key")) } },
           status: 503,
@@ -446,6 +455,13 @@ describe("manifest edge config and helpers", () => {
     ]) {
       assert.throws(() => checkManifestEdgeConfig(bad), /manifest edge config:/);
     }
+  });
+
+  it("removes queries and signing values from logged messages", () => {
+    assert.equal(
+      redactQueries("failed https://h/a.m3u8?_HLS_msn=1&Signature=abc&Key-Pair-Id=K; Policy=xyz"),
+      "failed https://h/a.m3u8?[query removed] Policy=[removed]",
+    );
   });
 
   it("reads Accept-Encoding like HTTP", () => {
