@@ -11,7 +11,7 @@ import {
 } from "./rules/key-groups";
 import { leastPrivilege } from "./rules/least-privilege";
 import { s3OriginPrivateViaOac } from "./rules/origin";
-import { noPrivateKeyInPlainInputs } from "./rules/private-keys";
+import { noPrivateKeyInPlainInputs, noPrivateKeyInState } from "./rules/private-keys";
 import { rotationOutlivesSignedUrls } from "./rules/rotation";
 import { httpsOnlyModernTls } from "./rules/transport";
 
@@ -24,6 +24,7 @@ export const policies: Policies = [
   manifestEdgeAssociation,
   edgeFunctionConstraints,
   noPrivateKeyInPlainInputs,
+  noPrivateKeyInState,
   leastPrivilege,
   keyGroupLimits,
   s3OriginPrivateViaOac,

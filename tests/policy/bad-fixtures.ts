@@ -241,6 +241,16 @@ export const BAD_FIXTURES: BadFixture[] = [
     },
     expected: [/provider region is "eu-west-1"; it must be created with a us-east-1 provider/],
   },
+  {
+    policy: "edge-function-constraints",
+    title: "an edge role that edgelambda cannot assume",
+    mutate: (stack) => {
+      stack.get("aws:iam/role:Role", "manifest-edge-role").inputs.assumeRolePolicy = policyJson([
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+    },
+    expected: [/the edge role does not let edgelambda\.amazonaws\.com assume it/],
+  },
   // no-private-key-in-plain-inputs
   {
     policy: "no-private-key-in-plain-inputs",
@@ -279,6 +289,24 @@ export const BAD_FIXTURES: BadFixture[] = [
       });
     },
     expected: [/input privateKey contains a PEM "PRIVATE KEY" block/],
+  },
+  // no-private-key-in-state
+  {
+    policy: "no-private-key-in-state",
+    title: "a key-pair resource that returns the private key as an output",
+    mutate: (stack) => {
+      const pair = stack.add(
+        "pulumi-nodejs:dynamic/signed-hls-cdn:InitialKeyPair",
+        "signing-keys-active-initial-key-pair",
+        {
+          secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:active-AbCdEf",
+        },
+      );
+      pair.state = { ...pair.inputs, publicKeyPem: TEST_KEYS.publicKey, privateKeyPem: TEST_KEYS.privateKey };
+    },
+    expected: [
+      /"signing-keys-active-initial-key-pair" keeps a PEM "PRIVATE KEY" block in its state \(privateKeyPem\)/,
+    ],
   },
   // least-privilege-iam
   {

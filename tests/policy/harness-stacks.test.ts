@@ -97,6 +97,33 @@ const CASES: HarnessCase[] = [
     expected: [/input environment\.variables\.KEY contains a PEM "PRIVATE KEY" block/],
   },
   {
+    policy: "no-private-key-in-state",
+    title: "the first key pair returned in the dynamic resource's outputs",
+    mutate: (stack) => {
+      const pair = find(
+        stack,
+        "pulumi-nodejs:dynamic/signed-hls-cdn:InitialKeyPair",
+        "signing-keys-active-initial-key-pair",
+      );
+      (pair.state as Props).privateKeyPem = TEST_KEYS.privateKey;
+    },
+    expected: [/"signing-keys-active-initial-key-pair" keeps a PEM "PRIVATE KEY" block in its state/],
+  },
+  {
+    policy: "edge-function-constraints",
+    title: "the edge role without the edgelambda principal",
+    mutate: (stack) =>
+      change(find(stack, "aws:iam/role:Role", "manifest-edge-role"), (props) => {
+        props.assumeRolePolicy = JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Principal: { Service: ["lambda.amazonaws.com"] }, Action: "sts:AssumeRole" },
+          ],
+        });
+      }),
+    expected: [/the edge role does not let edgelambda\.amazonaws\.com assume it/],
+  },
+  {
     policy: "least-privilege-iam",
     title: "the signer role allowed to write the key secrets",
     mutate: (stack) =>

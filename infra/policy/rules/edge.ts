@@ -24,6 +24,7 @@ import {
   type ResourceView,
 } from "../resources";
 import type { Component } from "../conventions";
+import { actionCovers, parsePolicyDocument } from "../iam-document";
 import { cacheBehaviors, configWithDefaults, isExempt, schemaWithExemptions } from "../support";
 
 /** Lambda@Edge's region: functions are created there and replicated. */
@@ -56,9 +57,10 @@ export const edgeFunctionConstraints: ResourceValidationPolicy = {
   name: "edge-function-constraints",
   description:
     "The manifest edge function is replicated by Lambda@Edge, which rejects environment variables, layers and VPC settings, runs " +
-    "only functions created in us-east-1, only published versions, and only its supported Node.js runtimes. Fix: create the " +
-    "function with a us-east-1 provider, publish: true, no environment (capture configuration in the callback's closure), no " +
-    "layers or vpcConfig, and runtime nodejs22.x.",
+    "only functions created in us-east-1, only published versions, only its supported Node.js runtimes, and only roles that " +
+    "both lambda.amazonaws.com and edgelambda.amazonaws.com may assume. Fix: create the function with a us-east-1 provider, " +
+    "publish: true, no environment (capture configuration in the callback's closure), no layers or vpcConfig, runtime " +
+    "nodejs22.x, and a role trusting both service principals.",
   enforcementLevel: "mandatory",
   configSchema: schemaWithExemptions({
     supportedRuntimes: {
@@ -70,12 +72,16 @@ export const edgeFunctionConstraints: ResourceValidationPolicy = {
     componentPatterns: COMPONENT_PATTERNS_SCHEMA,
   }),
   validateResource: (args, reportViolation) => {
-    if (args.type !== T.lambdaFunction) return;
+    if (args.type !== T.lambdaFunction && args.type !== T.role) return;
     const config = configWithDefaults<EdgeConfig>(args, {
       exemptResources: [],
       supportedRuntimes: EDGE_NODE_RUNTIMES,
     });
     if (isExempt(args, config) || componentOf(args, componentPatterns(config)) !== "edge") return;
+    if (args.type === T.role) {
+      checkEdgeTrust(args.props.assumeRolePolicy, reportViolation);
+      return;
+    }
     const environment = args.props.environment;
     if (isRecord(environment)) {
       const variables = knownOr(() => environment.variables, {});
@@ -108,6 +114,34 @@ export const edgeFunctionConstraints: ResourceValidationPolicy = {
     }
   },
 };
+
+const EDGE_PRINCIPALS = ["lambda.amazonaws.com", "edgelambda.amazonaws.com"];
+
+/** Lambda@Edge replicates a function only when its role trusts both Lambda and edgelambda. */
+function checkEdgeTrust(document: unknown, reportViolation: (message: string) => void): void {
+  let statements;
+  try {
+    statements = parsePolicyDocument(document);
+  } catch (error) {
+    reportViolation(`the edge role's assumeRolePolicy: ${(error as Error).message}.`);
+    return;
+  }
+  const trusted = new Set<string>();
+  for (const statement of statements) {
+    if (
+      statement.effect !== "Allow" ||
+      !statement.actions.some((action) => actionCovers(action, "sts:AssumeRole"))
+    )
+      continue;
+    const principal = statement.principal;
+    const services = isRecord(principal) ? principal.Service : undefined;
+    for (const service of Array.isArray(services) ? services : [services])
+      if (typeof service === "string") trusted.add(service);
+  }
+  const missing = EDGE_PRINCIPALS.filter((service) => !trusted.has(service));
+  if (missing.length > 0)
+    reportViolation(`the edge role does not let ${missing.join(" and ")} assume it; Lambda@Edge needs both.`);
+}
 
 /** Finds the function an association points to: by name in the ARN, by dependency, or the one edge component function. */
 function resolveEdgeFunction(

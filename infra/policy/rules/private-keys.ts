@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { findPrivateKeyPem } from "../pem";
 import { T, isRecord } from "../resources";
 import { configWithDefaults, isExempt, schemaWithExemptions } from "../support";
@@ -83,6 +83,23 @@ async function* strings(value: unknown, where: string, depth = 0): AsyncGenerato
   }
 }
 
+/** The first PEM private key among a resource's properties outside secret stores, as [property path, PEM label]. */
+async function findPrivateKey(
+  type: string,
+  rawProps: Record<string, unknown>,
+  secretProperties: ReadonlySet<string>,
+): Promise<[string, string] | undefined> {
+  const props = unwrapProxy(rawProps) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(props)) {
+    if (isSecretSink(type, props, key) || secretProperties.has(key)) continue;
+    for await (const [where, text] of strings(value, key)) {
+      const label = findPrivateKeyPem(text);
+      if (label) return [where, label];
+    }
+  }
+  return undefined;
+}
+
 export const noPrivateKeyInPlainInputs: ResourceValidationPolicy = {
   name: "no-private-key-in-plain-inputs",
   description:
@@ -95,18 +112,41 @@ export const noPrivateKeyInPlainInputs: ResourceValidationPolicy = {
   validateResource: async (args, reportViolation) => {
     const config = configWithDefaults<{ exemptResources: string[] }>(args, { exemptResources: [] });
     if (isExempt(args, config)) return;
-    const props = unwrapProxy(args.props) as Record<string, unknown>;
-    const secretOutputs = new Set(args.opts?.additionalSecretOutputs ?? []);
-    for (const [key, value] of Object.entries(props)) {
-      if (isSecretSink(args.type, props, key) || secretOutputs.has(key)) continue;
-      for await (const [where, text] of strings(value, key)) {
-        const label = findPrivateKeyPem(text);
-        if (label) {
-          reportViolation(
-            `input ${where} contains a PEM "${label}" block; private keys belong in Secrets Manager only.`,
-          );
-          break;
-        }
+    const found = await findPrivateKey(
+      args.type,
+      args.props,
+      new Set(args.opts?.additionalSecretOutputs ?? []),
+    );
+    if (found)
+      reportViolation(
+        `input ${found[0]} contains a PEM "${found[1]}" block; private keys belong in Secrets Manager only.`,
+      );
+  },
+};
+
+export const noPrivateKeyInState: StackValidationPolicy = {
+  name: "no-private-key-in-state",
+  description:
+    "What a resource returns is Pulumi state too: a dynamic provider (such as the one creating the first key pair) or any " +
+    "resource whose outputs carry a PEM private key writes it into the state file and every backup of it. Only Secrets Manager " +
+    "secret values and SSM SecureString values may hold one. Fix: return only the public key and the secret's ARN from the " +
+    "resource that generates the pair; write the private key straight into Secrets Manager inside the provider.",
+  enforcementLevel: "mandatory",
+  configSchema: schemaWithExemptions(),
+  validateStack: async (args, reportViolation) => {
+    const config = configWithDefaults<{ exemptResources: string[] }>(args, { exemptResources: [] });
+    for (const resource of args.resources) {
+      if (isExempt(resource, config)) continue;
+      const found = await findPrivateKey(
+        resource.type,
+        resource.props,
+        new Set(resource.opts?.additionalSecretOutputs ?? []),
+      );
+      if (found) {
+        reportViolation(
+          `"${resource.name}" keeps a PEM "${found[1]}" block in its state (${found[0]}); private keys belong in Secrets Manager only.`,
+          resource.urn,
+        );
       }
     }
   },
