@@ -254,16 +254,22 @@ for (const trigger of EDGE_TRIGGERS) {
       assertSafeLog(logs, viewer.querystring);
     });
 
-    it("a 10,000-segment VOD playlist fits the origin-request limit gzipped", async function () {
-      if (trigger !== "origin-request") this.skip();
-      const body = vodMediaPlaylist(10_000);
-      const { handler } = harness(trigger, { "/vod/asset1/720p/index.m3u8": { body } });
-      const viewer = viewerRequest("/vod/asset1/720p/index._m3u8");
-      const response = (await handler(
-        requestEvent(trigger, { ...viewer, headers: { "Accept-Encoding": "gzip" } }),
-      )) as CloudFrontResultResponse;
-      assert.equal(response.status, "200");
-      assert.equal(assertAllVerified(bodyOf(response), `${ASSET}720p/index._m3u8`), 10_001);
+    it(`a 3,600-segment VOD playlist fits gzipped; 10,000 segments ${trigger === "origin-request" ? "fit" : "do not fit (502)"}`, async () => {
+      for (const segments of [3_600, 10_000]) {
+        const body = vodMediaPlaylist(segments);
+        const { handler, logs } = harness(trigger, { "/vod/asset1/720p/index.m3u8": { body } });
+        const viewer = viewerRequest("/vod/asset1/720p/index._m3u8");
+        const response = (await handler(
+          requestEvent(trigger, { ...viewer, headers: { "Accept-Encoding": "gzip" } }),
+        )) as CloudFrontResultResponse;
+        if (segments === 10_000 && trigger === "viewer-request") {
+          assert.equal(response.status, "502");
+          assert.equal((logs[0] as Record<string, unknown>).error, "response-too-large");
+          continue;
+        }
+        assert.equal(response.status, "200", JSON.stringify(logs));
+        assert.equal(assertAllVerified(bodyOf(response), `${ASSET}720p/index._m3u8`), segments + 1);
+      }
     });
 
     describe("errors: one structured log line each, no key material", () => {
