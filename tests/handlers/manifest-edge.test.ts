@@ -193,6 +193,26 @@ for (const trigger of EDGE_TRIGGERS) {
       }
     });
 
+    it("carries the viewer's not-before into the playlist's policy", async () => {
+      const { handler } = harness(trigger, { "/vod/asset1/master.m3u8": { body: MASTER } });
+      const url = signer.signUrl(`${ASSET}master._m3u8`, {
+        expires: NOW + 600,
+        notBefore: NOW - 60,
+        resource: { folderOf: `${ASSET}x` },
+      });
+      const response = (await handler(
+        requestEvent(trigger, { uri: "/vod/asset1/master._m3u8", querystring: url.split("?")[1] }),
+      )) as CloudFrontResultResponse;
+      const child = new URL(
+        bodyOf(response)
+          .split("\n")
+          .find((line) => line.startsWith("1080p/"))!,
+        ASSET,
+      ).href;
+      const verdict = verifyRequest({ url: child, viewerIp: VIEWER_IP, now: NOW }, trusted);
+      assert.ok(verdict.accepted && verdict.policy.dateGreaterThan === NOW - 60);
+    });
+
     it("accepts viewers with signed cookies", async () => {
       const { handler } = harness(trigger, { "/vod/asset1/master.m3u8": { body: MASTER } });
       const cookies = signer.signCookies(`${ASSET}master._m3u8`, {
