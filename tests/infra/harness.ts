@@ -51,12 +51,22 @@ const RUNNER = path.join(__dirname, "mock-program.ts");
 /**
  * Runs `Pulumi.<stack>.yaml` (plus overrides: `key` means `signed-hls-cdn:key`,
  * `aws:region` is taken as is, an empty value removes the key). Rejects with
- * the program's error text, e.g. a StackConfigError.
+ * the program's error text, e.g. a StackConfigError. Each caller gets its own
+ * copy, free to mutate.
  */
-export function runProgram(
+export async function runProgram(
   stack: StackName,
   configOverrides: Record<string, string> = {},
 ): Promise<ProgramRun> {
+  const key = JSON.stringify([stack, Object.entries(configOverrides).sort()]);
+  if (!cache.has(key)) cache.set(key, runProgramOnce(stack, configOverrides));
+  return structuredClone(await cache.get(key)!);
+}
+
+/** One program run per stack and overrides per test process (the program is deterministic under mocks). */
+const cache = new Map<string, Promise<ProgramRun>>();
+
+function runProgramOnce(stack: StackName, configOverrides: Record<string, string>): Promise<ProgramRun> {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "signed-hls-cdn-mocks-"));
   const outputFile = path.join(directory, "run.json");
   return new Promise((resolve, reject) => {
