@@ -64,7 +64,8 @@ export class Signer {
   readonly algorithm: KeyAlgorithm;
   private readonly key: SigningKey;
   private readonly defaultHash: HashAlgorithm;
-  private readonly allowedHosts?: ReadonlySet<string>;
+  /** Lower-case host names; an array, so a Signer survives Pulumi closure serialization. */
+  private readonly allowedHosts?: readonly string[];
   private readonly maxLifetimeSeconds?: number;
   private readonly clampLifetime: boolean;
   private readonly now: () => number;
@@ -95,7 +96,7 @@ export class Signer {
           "allowedHosts must be a non-empty list of host names when set",
         );
       }
-      this.allowedHosts = new Set(options.allowedHosts.map((host) => String(host).toLowerCase()));
+      this.allowedHosts = options.allowedHosts.map((host) => String(host).toLowerCase());
     }
     if (options.maxLifetimeSeconds !== undefined) {
       if (!Number.isSafeInteger(options.maxLifetimeSeconds) || options.maxLifetimeSeconds <= 0) {
@@ -251,7 +252,7 @@ export class Signer {
   private checkHost(hostname: string, what: string): void {
     if (this.allowedHosts === undefined) return;
     const bare = hostname.replace(/:\d+$/, "");
-    if (!this.allowedHosts.has(bare)) {
+    if (!this.allowedHosts.includes(bare)) {
       throw new SigningInputError(
         "host-not-allowed",
         `"${printable(what)}" is on host "${printable(bare)}", which this signer does not serve`,

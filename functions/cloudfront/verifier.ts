@@ -191,13 +191,17 @@ export function readSignedRequest(url: string, cookieHeader?: string): SignedReq
   return { source, kind, policy, keyPairId, hashAlgorithm };
 }
 
-const keyCache = new Map<string, PublicKey>();
+/**
+ * Parsed trusted keys by PEM. Plain arrays, not a Map: Pulumi's closure
+ * serialization turns a captured module-level Map into an empty object.
+ */
+const keyCache: { readonly pems: string[]; readonly keys: PublicKey[] } = { pems: [], keys: [] };
 const KEY_CACHE_LIMIT = 64;
 
 /** Parses a trusted public key once; a bad trusted key is the operator's error and throws. */
 function trustedKey(keyPairId: string, pem: string): PublicKey {
-  const cached = keyCache.get(pem);
-  if (cached) return cached;
+  const index = keyCache.pems.indexOf(pem);
+  if (index !== -1) return keyCache.keys[index];
   let key: PublicKey;
   try {
     key = parsePublicKey(pem);
@@ -208,8 +212,12 @@ function trustedKey(keyPairId: string, pem: string): PublicKey {
       `trusted key ${printable(keyPairId)}: ${inner.message}`,
     );
   }
-  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string);
-  keyCache.set(pem, key);
+  if (keyCache.pems.length >= KEY_CACHE_LIMIT) {
+    keyCache.pems.shift();
+    keyCache.keys.shift();
+  }
+  keyCache.pems.push(pem);
+  keyCache.keys.push(key);
   return key;
 }
 
