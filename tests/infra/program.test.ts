@@ -319,6 +319,13 @@ for (const stack of ["dev", "prod"] as const) {
       assert.ok(Number(edge.inputs.timeout) <= EDGE_TIMEOUT_LIMIT_SECONDS[trigger]);
       assert.ok(Number(edge.inputs.memorySize) <= EDGE_MEMORY_LIMIT_MB[trigger]);
       assert.equal(edge.options.retainOnDelete, true, "replicas make deletes fail for hours");
+      // Its configuration travels in the closure, and nothing in it reads the environment.
+      const closure = String(
+        (edge.inputs.code as { assets: Record<string, { text: string }> }).assets["__index.js"].text,
+      );
+      assert.ok(closure.includes(`parameterPrefix: "/cloudfront-signer/${stack}"`), "key source captured");
+      assert.ok(closure.includes(`__config.trigger = "${trigger}"`), "trigger captured");
+      assert.doesNotMatch(closure, /process\.env/);
       const { trust } = roleOf(run, "manifest-edge");
       assert.deepEqual(trust.Statement[0].Principal.Service, [
         "lambda.amazonaws.com",
