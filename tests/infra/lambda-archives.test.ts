@@ -307,6 +307,55 @@ describe("infra Lambda archives: serialized closures run in their own process", 
     });
   }
 
+  it("manifest edge (prod, cookie mode): a viewer holding signed cookies gets a playlist of signed URIs", async () => {
+    seedStub(stub, prod, keys);
+    const signer = new Signer({
+      keyPairId: keys.keyPairId,
+      privateKey: keys.privateKeyPem,
+      hashAlgorithm: "sha256",
+    });
+    const playlistUrl = "https://media.example.com/live/ch1/720p._m3u8";
+    const cookies = signer.signCookies(playlistUrl, {
+      expires: Math.floor(Date.now() / 1000) + 600,
+      resource: { folderOf: playlistUrl },
+    });
+    const cookieHeader = Object.entries(cookies.cookies)
+      .map(([name, value]) => `${name}=${value}`)
+      .join("; ");
+    const origin = await startSignedOrigin(trusted, { "/live/ch1/720p.m3u8": MEDIA_PLAYLIST });
+    try {
+      const directory = unpack(prod, "manifest-edge");
+      const hook = path.join(directory, "fetch-hook.js");
+      fs.writeFileSync(hook, FETCH_HOOK);
+      const event = viewerRequestEvent(
+        playlistUrl,
+        "origin-request",
+        String(prod.outputs.distributionDomainName),
+      );
+      const request = event.Records[0].cf.request as {
+        headers: Record<string, { key: string; value: string }[]>;
+      };
+      request.headers.cookie = [{ key: "Cookie", value: cookieHeader }];
+      delete request.headers["accept-encoding"];
+      const edge = await invokeLambda(
+        directory,
+        event,
+        { ...stub.environment(), TEST_ORIGIN_URL: origin.url },
+        hook,
+      );
+      const response = edge.result as { status: string; body: string };
+      assert.equal(response.status, "200", `${JSON.stringify(response).slice(0, 500)}\n${edge.log}`);
+      const uris = playlistUris(response.body, playlistUrl);
+      assert.equal(uris.length, 4, response.body);
+      for (const uri of uris) {
+        const verdict = verifyRequest({ url: uri, now: Math.floor(Date.now() / 1000) }, trusted);
+        assert.ok(verdict.accepted, `${uri}: ${JSON.stringify(verdict)}`);
+      }
+    } finally {
+      origin.server.close();
+    }
+  });
+
   it("rotation: a dry run over the deployed topology plans a rotation and writes nothing", async () => {
     seedStub(stub, dev, keys);
     const groups = {
