@@ -21,6 +21,13 @@ import type { StackConfig } from "./config";
 
 type Factory = aws.lambda.CallbackFactory<unknown, unknown>;
 
+/** Lambda calls every handler with (event, context); the handlers type their events more narrowly than CallbackFactory. */
+function asCallback(
+  handler: (event: never, context?: never) => Promise<unknown>,
+): aws.lambda.Callback<unknown, unknown> {
+  return handler as unknown as aws.lambda.Callback<unknown, unknown>;
+}
+
 /** Where every signer finds the active key. */
 export function keySourceConfig(config: StackConfig): KeySourceConfig {
   return {
@@ -36,7 +43,8 @@ export function keySourceConfig(config: StackConfig): KeySourceConfig {
  * The edge function's config without the distribution's domain when the
  * stack has no alias: the distribution cannot exist before the function
  * version it associates, so its `*.cloudfront.net` name is read from the
- * first CloudFront event instead (`cf.config.distributionDomainName`).
+ * first CloudFront event instead (`cf.config.distributionDomainName`), and
+ * `allowedHosts` then lists only the extra hosts, to which that name is added.
  */
 export type ManifestEdgeDeployConfig = Omit<ManifestEdgeConfig, "distributionDomain"> & {
   readonly distributionDomain?: string;
@@ -45,8 +53,14 @@ export type ManifestEdgeDeployConfig = Omit<ManifestEdgeConfig, "distributionDom
 export function manifestEdgeConfig(config: StackConfig): ManifestEdgeDeployConfig {
   const viewerHost = config.aliases[0];
   const deployConfig: ManifestEdgeDeployConfig = {
-    ...(viewerHost ? { distributionDomain: viewerHost } : {}),
-    ...(viewerHost ? { allowedHosts: [...new Set([...config.aliases, ...config.extraAllowedHosts])] } : {}),
+    ...(viewerHost
+      ? {
+          distributionDomain: viewerHost,
+          allowedHosts: [...new Set([...config.aliases, ...config.extraAllowedHosts])],
+        }
+      : config.extraAllowedHosts.length > 0
+        ? { allowedHosts: [...config.extraAllowedHosts] }
+        : {}),
     distributionProtocol: "https",
     trigger: config.edgeTrigger,
     // Raw playlists come through the distribution's `*.m3u8` behavior, so they are cached once for every viewer.
@@ -65,15 +79,20 @@ export function manifestEdgeConfig(config: StackConfig): ManifestEdgeDeployConfi
 
 export function manifestEdgeFactory(config: ManifestEdgeDeployConfig): Factory {
   return () => {
-    if (config.distributionDomain) return manifestEdgeLambda(config as ManifestEdgeConfig) as never;
+    if (config.distributionDomain) return asCallback(manifestEdgeLambda(config as ManifestEdgeConfig));
     let handler: ReturnType<typeof manifestEdgeLambda> | undefined;
-    return ((event: CloudFrontRequestEvent) => {
+    return asCallback((event: CloudFrontRequestEvent) => {
       if (!handler) {
         const distributionDomain = event.Records[0].cf.config.distributionDomainName;
-        handler = manifestEdgeLambda({ ...config, distributionDomain });
+        const allowedHosts = config.allowedHosts ? [distributionDomain, ...config.allowedHosts] : undefined;
+        handler = manifestEdgeLambda({
+          ...config,
+          distributionDomain,
+          ...(allowedHosts ? { allowedHosts } : {}),
+        });
       }
       return handler(event);
-    }) as never;
+    });
   };
 }
 
@@ -102,7 +121,7 @@ export function signerConfig(
 }
 
 export function signerFactory(config: pulumi.Output<SignHandlerConfig>): Factory {
-  return () => createSignHandler(config.get()) as never;
+  return () => asCallback(createSignHandler(config.get()));
 }
 
 export interface RotationFacts {
@@ -157,5 +176,5 @@ export const ROTATION_TIMEOUT_SECONDS = 600;
 export const ROTATION_LEASE_SECONDS = 900;
 
 export function rotationFactory(config: pulumi.Output<RotationHandlerConfig>): Factory {
-  return () => createRotationHandler(config.get()) as never;
+  return () => asCallback(createRotationHandler(config.get()));
 }
