@@ -39,14 +39,17 @@ export interface UriContext {
   readonly variables: Variables;
 }
 
-/** Query parameter names CloudFront reserves for signed URLs; a URI that already has one is never re-signed. */
-export const SIGNING_PARAMETERS: ReadonlySet<string> = new Set([
+/**
+ * Query parameter names CloudFront reserves for signed URLs; a URI that already has one is never
+ * re-signed. An array, not a Set: module-level Sets do not survive Pulumi's closure serialization.
+ */
+export const SIGNING_PARAMETERS: readonly string[] = [
   "Expires",
   "Policy",
   "Signature",
   "Key-Pair-Id",
   "Hash-Algorithm",
-]);
+];
 
 // RFC 3986 characters (reserved, unreserved, percent-encoded). Anything else (spaces, quotes,
 // controls, `{}`, non-ASCII) is not a URI we can sign with certainty and is left alone.
@@ -192,7 +195,7 @@ function hasSigningParameter(query: string): boolean {
   for (const pair of query.split("&")) {
     const equals = pair.indexOf("=");
     const name = equals < 0 ? pair : pair.slice(0, equals);
-    if (SIGNING_PARAMETERS.has(name) || SIGNING_PARAMETERS.has(safeDecode(name))) return true;
+    if (SIGNING_PARAMETERS.includes(name) || SIGNING_PARAMETERS.includes(safeDecode(name))) return true;
   }
   return false;
 }

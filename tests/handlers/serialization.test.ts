@@ -19,6 +19,18 @@ import { requestEvent } from "./events";
 
 const HOST = "d111111abcdef8.cloudfront.net";
 const KEY_ID = "K2JCJMDEHXQW5F";
+/** Exercises the fast path, variables, the already-signed check and the host check after serialization. */
+const PLAYLIST = [
+  "#EXTM3U",
+  "#EXTINF:2,",
+  "seg1.ts",
+  "low.m3u8",
+  '#EXT-X-DEFINE:NAME="r",VALUE="720p"',
+  "{$r}/index.m3u8",
+  "seg2.ts?Signature=abc",
+  "https://evil.example.org/vod/a/x.ts",
+  "",
+].join("\n");
 
 describe("manifest handler: Pulumi closure serialization", function () {
   this.timeout(120_000);
@@ -57,7 +69,7 @@ describe("manifest handler: Pulumi closure serialization", function () {
           keys: { getSigner: async () => new Signer({ keyPairId: KEY_ID, privateKey: pem }) },
           fetchText: async () => ({
             status: 200,
-            body: Buffer.from("#EXTM3U\n#EXTINF:2,\nseg1.ts\nlow.m3u8\n"),
+            body: Buffer.from(PLAYLIST),
           }),
           log: () => undefined,
         }),
@@ -75,6 +87,9 @@ describe("manifest handler: Pulumi closure serialization", function () {
     assert.equal(response.status, "200");
     const lines = (response.body ?? "").split("\n");
     assert.match(lines[3], /^low\._m3u8\?Policy=/);
+    assert.match(lines[5], /^720p\/index\._m3u8\?Policy=/);
+    assert.equal(lines[6], "seg2.ts?Signature=abc");
+    assert.equal(lines[7], "https://evil.example.org/vod/a/x.ts");
     const trusted = new Map([[KEY_ID, pair.publicKeyPem]]);
     for (const line of [lines[2], lines[3]]) {
       const verdict = verifyRequest(
