@@ -235,6 +235,7 @@ export class Signer {
     if ("pattern" in resource && typeof resource.pattern === "string") {
       pattern = checkPattern(resource.pattern);
     } else if ("folderOf" in resource && typeof resource.folderOf === "string") {
+      // includeQuery needs no handling: CloudFront's trailing "*" in the path always covers the query too.
       pattern = folderWildcardResource(resource.folderOf);
     } else {
       throw new SigningInputError("bad-resource", "resource must be { pattern } or { folderOf }");
