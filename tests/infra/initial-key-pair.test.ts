@@ -17,26 +17,42 @@ import { resourceNamed, runProgram } from "./harness";
 const SECRET_ARN =
   "arn:aws:secretsmanager:eu-west-1:123456789012:secret:signed-hls-cdn/dev/active-private-key-ed500716-AbCdEf";
 
-describe("infra InitialKeyPair dynamic provider", () => {
+const ROOT = path.join(__dirname, "..", "..");
+
+/**
+ * Runs `initialKeyPairProvider.create` in a fresh process (as Pulumi's
+ * dynamic-provider host does), so no SDK client mock another test installed
+ * in this process can answer in the stub's place.
+ */
+async function createInChild(
+  inputs: InitialKeyPairInputs,
+  environment: Record<string, string>,
+): Promise<{ ok: true; result: Record<string, unknown>; output: string } | { ok: false; output: string }> {
+  const script = [
+    'const { initialKeyPairProvider } = require("./infra/initial-key-pair.ts");',
+    `initialKeyPairProvider.create(${JSON.stringify(inputs)}).then(`,
+    "  (result) => process.stdout.write(JSON.stringify(result)),",
+    "  (error) => { process.stderr.write(String(error && error.stack)); process.exit(1); });",
+  ].join("\n");
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "-e", script],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...environment }, encoding: "utf8", timeout: 60000 },
+    );
+    return { ok: true, result: JSON.parse(stdout) as Record<string, unknown>, output: `${stdout}${stderr}` };
+  } catch (error) {
+    const failure = error as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${failure.stdout ?? ""}${failure.stderr ?? ""}` };
+  }
+}
+
+describe("infra InitialKeyPair dynamic provider", function () {
+  this.timeout(60000);
   const stub = new AwsStub("eu-west-1");
-  const saved: Record<string, string | undefined> = {};
 
-  before(async () => {
-    await stub.start();
-    for (const [key, value] of Object.entries(stub.environment())) {
-      saved[key] = process.env[key];
-      process.env[key] = value;
-    }
-  });
-
-  after(async () => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    await stub.stop();
-  });
-
+  before(() => stub.start());
+  after(() => stub.stop());
   beforeEach(() => {
     stub.calls.length = 0;
     stub.secrets.clear();
@@ -44,11 +60,14 @@ describe("infra InitialKeyPair dynamic provider", () => {
 
   for (const algorithm of ["rsa-2048", "ecdsa-p256"] as const) {
     it(`${algorithm}: writes the private key to the secret and returns only the public key`, async () => {
-      const inputs: InitialKeyPairInputs = { secretId: SECRET_ARN, algorithm, region: "eu-west-1" };
-      const result = await initialKeyPairProvider.create(inputs);
-      const everythingReturned = JSON.stringify(result);
-      assert.doesNotMatch(everythingReturned, /PRIVATE KEY/);
-      assert.deepEqual(Object.keys(result.outs ?? {}).sort(), [
+      const run = await createInChild(
+        { secretId: SECRET_ARN, algorithm, region: "eu-west-1" },
+        stub.environment(),
+      );
+      assert.ok(run.ok, run.output);
+      const result = run.result as { id: string; outs: Record<string, string> };
+      assert.doesNotMatch(run.output, /PRIVATE KEY/, "nothing returned or printed holds the private key");
+      assert.deepEqual(Object.keys(result.outs).sort(), [
         "algorithm",
         "publicKeyPem",
         "region",
@@ -62,15 +81,14 @@ describe("infra InitialKeyPair dynamic provider", () => {
       );
       const stored = stub.currentSecret(SECRET_ARN);
       assert.match(stored ?? "", /^-----BEGIN PRIVATE KEY-----\n/);
-      assert.equal(result.outs?.secretVersionId, stub.secrets.get(SECRET_ARN)?.at(-1)?.versionId);
-      assert.equal(result.id, `${SECRET_ARN}#${result.outs?.secretVersionId}`);
+      assert.equal(result.outs.secretVersionId, stub.secrets.get(SECRET_ARN)?.at(-1)?.versionId);
+      assert.equal(result.id, `${SECRET_ARN}#${result.outs.secretVersionId}`);
 
       // The pair matches: what the secret signs, the returned public key verifies.
-      const privateKey = createPrivateKey(stored!);
-      const publicKey = createPublicKey(result.outs!.publicKeyPem);
+      const publicKey = createPublicKey(result.outs.publicKeyPem);
       assert.equal(publicKey.asymmetricKeyType, algorithm === "rsa-2048" ? "rsa" : "ec");
       const message = Buffer.from("policy");
-      assert.ok(verify("sha256", message, publicKey, sign("sha256", message, privateKey)));
+      assert.ok(verify("sha256", message, publicKey, sign("sha256", message, createPrivateKey(stored!))));
     });
   }
 
@@ -78,15 +96,13 @@ describe("infra InitialKeyPair dynamic provider", () => {
     const closed = new AwsStub("eu-west-1");
     const closedEndpoint = await closed.start();
     await closed.stop();
-    process.env.AWS_ENDPOINT_URL = closedEndpoint;
-    try {
-      await assert.rejects(
-        initialKeyPairProvider.create({ secretId: SECRET_ARN, algorithm: "ecdsa-p256", region: "eu-west-1" }),
-        (error: Error) => !/PRIVATE KEY/.test(`${error.message}${error.stack ?? ""}`),
-      );
-    } finally {
-      process.env.AWS_ENDPOINT_URL = stub.endpoint;
-    }
+    const run = await createInChild(
+      { secretId: SECRET_ARN, algorithm: "ecdsa-p256", region: "eu-west-1" },
+      { ...stub.environment(), AWS_ENDPOINT_URL: closedEndpoint },
+    );
+    assert.equal(run.ok, false);
+    assert.match(run.output, /ECONNREFUSED|connect/);
+    assert.doesNotMatch(run.output, /PRIVATE KEY/);
     assert.equal(stub.secrets.size, 0);
   });
 
