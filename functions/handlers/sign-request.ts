@@ -63,7 +63,8 @@ export interface SignRules {
   readonly clampLifetime: boolean;
 }
 
-const FIELDS = new Set(["resource", "lifetimeSeconds", "ipAddress", "notBefore", "mode"]);
+// An array, not a Set: Pulumi closure serialization turns a module-level Set into an empty object.
+const FIELDS: readonly string[] = ["resource", "lifetimeSeconds", "ipAddress", "notBefore", "mode"];
 const MAX_URL_LENGTH = 4096;
 
 export function checkSignRequest(input: unknown, rules: SignRules, now: number): CheckedSignRequest {
@@ -71,11 +72,11 @@ export function checkSignRequest(input: unknown, rules: SignRules, now: number):
     throw new SignRequestError("bad-request", 'the request must be a JSON object with at least a "resource"');
   }
   const request = input as Record<string, unknown>;
-  const unknown = Object.keys(request).filter((key) => !FIELDS.has(key));
+  const unknown = Object.keys(request).filter((key) => !FIELDS.includes(key));
   if (unknown.length > 0) {
     throw new SignRequestError(
       "unknown-field",
-      `unknown field(s) ${unknown.map((key) => JSON.stringify(key)).join(", ")}; allowed: ${[...FIELDS].join(", ")}`,
+      `unknown field(s) ${unknown.map((key) => JSON.stringify(key)).join(", ")}; allowed: ${FIELDS.join(", ")}`,
     );
   }
   const mode = request.mode ?? "url";
