@@ -183,9 +183,11 @@ describe("infra Lambda archives: serialized closures run in their own process", 
     for (const run of [dev, prod]) {
       for (const fn of ofType(run, "aws:lambda/function:Function")) {
         const text = (fn.inputs.code as LambdaArchive).assets["__index.js"].text ?? "";
-        // However the serializer names the value (a variable or a property), it is emitted this way.
+        // However the serializer names the value (variable, property, literal member), it is emitted this way.
         const broken = [
-          ...text.matchAll(/(\S+) = Object\.create\(global\.(Set|Map|WeakMap|WeakSet)\.prototype\)/g),
+          ...text.matchAll(
+            /([\w.$]+)\s*[=:]\s*Object\.create\(global\.(Set|Map|WeakMap|WeakSet)\.prototype\)/g,
+          ),
         ];
         assert.deepEqual(
           broken.map((match) => `${match[1].replace(/^__/, "")} (${match[2]})`),
