@@ -231,6 +231,55 @@ describe("infra Lambda archives: serialized closures run in their own process", 
     assert.ok(!run.log.includes(url.searchParams.get("Signature")!), "the signature is not logged");
   });
 
+  it("signer: answers an IAM-authenticated Function URL request (cookie mode on prod) with Set-Cookie values", async () => {
+    seedStub(stub, prod, keys);
+    const functionUrl = new URL(String(prod.outputs.signerFunctionUrl));
+    const event = {
+      version: "2.0",
+      rawPath: "/",
+      headers: { "content-type": "application/json" },
+      requestContext: {
+        domainName: functionUrl.host,
+        http: { method: "POST", path: "/" },
+        authorizer: {
+          iam: { userArn: "arn:aws:iam::123456789012:role/app-backend", callerId: "AROAEXAMPLE" },
+        },
+      },
+      body: JSON.stringify({ resource: "/live/ch1/master.m3u8", mode: "cookies" }),
+      isBase64Encoded: false,
+    };
+    const run = await invokeLambda(unpack(prod, "signer"), event, stub.environment());
+    assert.ok(run.ok, run.error);
+    const response = run.result as { statusCode: number; body: string; headers: Record<string, string> };
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(response.headers["cache-control"], "no-store");
+    const body = JSON.parse(response.body) as { mode: string; resource: string; setCookieHeaders: string[] };
+    assert.equal(body.mode, "cookies");
+    assert.equal(body.resource, "https://media.example.com/live/ch1/*");
+    assert.ok(body.setCookieHeaders.every((header) => /; Secure/.test(header) && /; HttpOnly/.test(header)));
+    assert.ok(
+      body.setCookieHeaders.some((header) => /Domain=example\.com/i.test(header)),
+      "cookieDomain applied",
+    );
+    const cookieHeader = body.setCookieHeaders.map((header) => header.split(";")[0]).join("; ");
+    const verdict = verifyRequest(
+      {
+        url: "https://media.example.com/live/ch1/720p.m3u8",
+        cookieHeader,
+        now: Math.floor(Date.now() / 1000),
+      },
+      trusted,
+    );
+    assert.ok(verdict.accepted, JSON.stringify(verdict));
+    // The same function, reached without AWS_IAM auth, refuses.
+    const anonymous = await invokeLambda(
+      unpack(prod, "signer"),
+      { ...event, requestContext: { ...event.requestContext, authorizer: undefined } },
+      stub.environment(),
+    );
+    assert.equal((anonymous.result as { statusCode: number }).statusCode, 403);
+  });
+
   it("signer: refuses a host the stack does not serve, and fails closed without a key", async () => {
     const directory = unpack(dev, "signer");
     seedStub(stub, dev, keys);
