@@ -5,6 +5,7 @@
  */
 import { scanAttributes } from "./attributes";
 import { PlaylistError } from "./errors";
+import { joinPieces } from "./join";
 import { DEFAULT_MAX_PLAYLIST_BYTES, validatePlaylist } from "./lines";
 import { scopePrefix, type PlaylistPolicy } from "./policy";
 import { DEFINE_TAG, uriAttributesOf } from "./uri-positions";
@@ -90,14 +91,21 @@ export function rewritePlaylist(input: string | Uint8Array, options: RewriteOpti
   const untouched: Partial<Record<UntouchedReason, number>> = {};
   let uris = 0;
   let rewritten = 0;
-  const output = visitPlaylist(text, context, (decision) => {
+  // Separator + suffix, built once per separator: the output holds thousands of copies.
+  const suffixAfter: Record<string, string> = {};
+  // Every piece of the output is ASCII when the input is: the signed query is checked above, and a
+  // rewritten reference passed the (ASCII-only) URI character check.
+  const ascii = Buffer.byteLength(text, "utf8") === text.length;
+  const output = visitPlaylist(text, context, ascii, (decision) => {
     uris++;
     if (decision.kind === "untouched") {
       untouched[decision.reason] = (untouched[decision.reason] ?? 0) + 1;
       return undefined;
     }
     rewritten++;
-    return signedReferenceParts(decision.reference, signedQuery());
+    const [head, separator, query, fragment] = signedReferenceParts(decision.reference, signedQuery());
+    const tail = (suffixAfter[separator] ??= separator + query);
+    return fragment === undefined ? [head, tail] : [head, tail, fragment];
   });
   return { text: output, signatures: rewritten > 0 ? 1 : 0, stats: { uris, rewritten, untouched } };
 }
@@ -110,7 +118,7 @@ export function findUris(
   const context = buildContext(options);
   const text = validatePlaylist(input, options.maxInputBytes ?? DEFAULT_MAX_PLAYLIST_BYTES);
   const found: UriOccurrence[] = [];
-  visitPlaylist(text, context, (decision, value, line, tag, attribute) => {
+  visitPlaylist(text, context, false, (decision, value, line, tag, attribute) => {
     found.push({ line, value, decision, ...(tag === undefined ? {} : { tag, attribute }) });
     return undefined;
   });
@@ -141,17 +149,22 @@ type Replace = (
   tag?: string,
   attribute?: string,
 ) => readonly string[] | undefined;
-type Emit = (start: number, end: number, parts: readonly string[]) => void;
+/** Replaces text[start, end) (which reads `written`) by the parts. */
+type Emit = (start: number, end: number, parts: readonly string[], written: string) => void;
 
 /**
  * One pass over the text by offsets: the output is the input with each
  * replaced value span swapped, every other byte copied in long slices.
  */
-function visitPlaylist(text: string, context: UriContext, replace: Replace): string {
+function visitPlaylist(text: string, context: UriContext, ascii: boolean, replace: Replace): string {
   const pieces: string[] = [];
   let copied = 0;
-  const emit: Emit = (start, end, parts) => {
-    pieces.push(text.slice(copied, start), ...parts);
+  const emit: Emit = (start, end, parts, written) => {
+    // A value kept as written (plus a suffix, the common case; usually the very same string) is
+    // copied with the text before it: one piece instead of two.
+    const kept = parts[0] === written;
+    pieces.push(text.slice(copied, kept ? end : start));
+    for (let index = kept ? 1 : 0; index < parts.length; index++) pieces.push(parts[index]);
     copied = end;
   };
   // Line 0 is the validated #EXTM3U header (possibly after a BOM).
@@ -171,7 +184,7 @@ function visitPlaylist(text: string, context: UriContext, replace: Replace): str
         while (last > first && isBlank(text.charCodeAt(last - 1))) last--;
         const value = text.slice(first, last);
         const parts = replace(decideUri(value, context, false), value, line);
-        if (parts) emit(first, last, parts);
+        if (parts) emit(first, last, parts, value);
       }
     }
     start = lineEnd + 1;
@@ -179,7 +192,7 @@ function visitPlaylist(text: string, context: UriContext, replace: Replace): str
   }
   if (copied === 0) return text;
   pieces.push(text.slice(copied));
-  return pieces.join("");
+  return joinPieces(pieces, ascii);
 }
 
 function isBlank(code: number): boolean {
@@ -215,6 +228,6 @@ function visitTag(
       ? decideUri(value, context, !span.quoted)
       : { kind: "untouched", reason: "malformed-attribute" };
     const parts = replace(decision, value, line, tag, span.name);
-    if (parts) emit(start + span.valueStart, start + span.valueEnd, parts);
+    if (parts) emit(start + span.valueStart, start + span.valueEnd, parts, value);
   }
 }
