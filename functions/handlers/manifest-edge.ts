@@ -19,6 +19,7 @@ import {
 import { acceptsGzip, errorResponse, playlistResponse } from "./manifest-response";
 import { fetchTextWithNodeFetch, fetchWithDeadline, type FetchText } from "./playlist-fetch";
 import { signPlaylist } from "./playlist-signing";
+import { hostFromGrant, hostFromHeader } from "./viewer-host";
 
 /** Plain JSON: captured in the function's closure at deploy time (Lambda@Edge has no environment variables). */
 export interface ManifestEdgeConfig {
@@ -135,6 +136,7 @@ export function createManifestHandler(
   checkManifestEdgeConfig(config);
   const protocol = config.distributionProtocol ?? "https";
   const allowedHosts = (config.allowedHosts ?? [config.distributionDomain]).map((host) => host.toLowerCase());
+  const viewerHosts = [...new Set([config.distributionDomain, ...allowedHosts])];
   const limitBytes = EDGE_GENERATED_RESPONSE_LIMIT_BYTES[config.trigger];
   const maxPlaylistBytes = config.maxPlaylistBytes ?? DEFAULT_MAX_PLAYLIST_BYTES;
   const fetchText = deps.fetchText ?? fetchTextWithNodeFetch;
@@ -169,12 +171,26 @@ export function createManifestHandler(
     }
 
     const now = clock();
-    const viewerUrl = `${protocol}://${config.distributionDomain}${request.uri}${request.querystring ? `?${request.querystring}` : ""}`;
-    const grant = readSignedRequest(viewerUrl, headerValue(request.headers, "cookie"));
+    const pathAndQuery = `${request.uri}${request.querystring ? `?${request.querystring}` : ""}`;
+    // Sign for the host the player resolves relative URIs against (README "Playlists"): in
+    // viewer-request events the Host header, if configured; in origin-request events (Host is the
+    // origin's) the literal host of the viewer's custom policy; else the main domain. A canned policy
+    // is rebuilt from the URL, so the grant is read on the host already known.
+    const onViewerRequest = config.trigger === "viewer-request";
+    const readHost =
+      (onViewerRequest ? hostFromHeader(headerValue(request.headers, "host"), viewerHosts) : undefined) ??
+      config.distributionDomain;
+    const grant = readSignedRequest(
+      `${protocol}://${readHost}${pathAndQuery}`,
+      headerValue(request.headers, "cookie"),
+    );
     if ("error" in grant) return fail(403, "viewer-grant-unreadable");
     if (grant.policy.dateLessThan <= now)
       return fail(403, "viewer-grant-expired", { expiredAt: grant.policy.dateLessThan });
-    const playlistUrl = stripSigningParameters(viewerUrl);
+    const host = onViewerRequest
+      ? readHost
+      : (hostFromGrant(grant.policy.resource, viewerHosts) ?? config.distributionDomain);
+    const playlistUrl = stripSigningParameters(`${protocol}://${host}${pathAndQuery}`);
 
     let signer;
     try {

@@ -12,6 +12,7 @@ import {
 } from "../../functions/handlers/manifest-edge";
 import { acceptsGzip, PLAYLIST_CONTENT_TYPE } from "../../functions/handlers/manifest-response";
 import type { FetchText } from "../../functions/handlers/playlist-fetch";
+import { hostFromGrant, hostFromHeader } from "../../functions/handlers/viewer-host";
 import { findUris } from "../../functions/hls";
 import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, EDGE_TRIGGERS, type EdgeTrigger } from "../../functions/limits";
 import { masterPlaylist, vodMediaPlaylist } from "../support/playlists";
@@ -507,5 +508,179 @@ describe("manifest edge config and helpers", () => {
       ["identity", false],
     ];
     for (const [header, expected] of table) assert.equal(acceptsGzip(header), expected, String(header));
+  });
+});
+
+/** A distribution with two aliases, as in Pulumi.prod.yaml. */
+const MAIN = "media.example.com";
+const EU = "media-eu.example.com";
+const ALIASES = [MAIN, EU];
+const ALIAS_PLAYLIST = [
+  "#EXTM3U",
+  "#EXT-X-TARGETDURATION:6",
+  '#EXT-X-MAP:URI="init.mp4"',
+  "#EXTINF:6.0,",
+  "seg00001.m4s",
+  "#EXTINF:6.0,",
+  `https://${MAIN}/vod/asset1/seg00002.m4s`,
+  "#EXT-X-ENDLIST",
+  "",
+].join("\n");
+
+function aliasHarness(trigger: EdgeTrigger) {
+  const requested: string[] = [];
+  const fetchText: FetchText = async (url) => {
+    requested.push(url);
+    const verdict = verifyRequest({ url, now: NOW }, trusted);
+    if (!verdict.accepted) return { status: 403, body: Buffer.from("AccessDenied") };
+    const path = new URL(url).pathname;
+    if (path === "/vod/asset1/index.m3u8") return { status: 200, body: Buffer.from(ALIAS_PLAYLIST) };
+    return { status: 404, body: Buffer.from("NoSuchKey") };
+  };
+  const handler = createManifestHandler(
+    config(trigger, { distributionDomain: MAIN, allowedHosts: ALIASES }),
+    { keys: { getSigner: async () => signer }, fetchText, now: () => NOW, log: () => undefined },
+  );
+  return { handler, requested };
+}
+
+/**
+ * The viewer's request on `host`: Host header as CloudFront sets it for the trigger (the origin's
+ * in origin-request events), signed by URL (canned or folder policy) or by cookies.
+ */
+function aliasEvent(
+  trigger: EdgeTrigger,
+  host: string,
+  grant: "canned" | "folder" | "cookies",
+  hostHeader = host,
+) {
+  const url = `https://${host}/vod/asset1/index._m3u8`;
+  const headers: Record<string, string> = trigger === "viewer-request" ? { Host: hostHeader } : {};
+  if (grant === "cookies") {
+    const signed = signer.signCookies(url, { expires: NOW + 600, resource: { folderOf: url } });
+    headers.Cookie = Object.entries(signed.cookies)
+      .map(([name, value]) => `${name}=${value}`)
+      .join("; ");
+    return requestEvent(trigger, { uri: "/vod/asset1/index._m3u8", headers });
+  }
+  const signed = signer.signUrl(url, {
+    expires: NOW + 600,
+    ...(grant === "folder" ? { resource: { folderOf: url } } : {}),
+  });
+  return requestEvent(trigger, {
+    uri: "/vod/asset1/index._m3u8",
+    querystring: signed.slice(signed.indexOf("?") + 1),
+    headers,
+  });
+}
+
+/** The signed URIs of a response resolved against `https://<host>/...`, and whether CloudFront would accept each. */
+function signedOn(response: CloudFrontResultResponse, host: string) {
+  const playlistUrl = `https://${host}/vod/asset1/index._m3u8`;
+  return findUris(bodyOf(response), {
+    playlistUrl,
+    policy: { resource: `https://${host}/vod/asset1/*`, dateLessThan: NOW + 1 },
+  })
+    .filter((uri) => uri.value.includes("Signature="))
+    .map((uri) => {
+      const url = new URL(uri.value, playlistUrl).href;
+      return { url, verdict: verifyRequest({ url, viewerIp: VIEWER_IP, now: NOW + 10 }, trusted) };
+    });
+}
+
+for (const trigger of EDGE_TRIGGERS) {
+  describe(`manifest edge handler on a distribution with two aliases (${trigger})`, () => {
+    // In origin-request events only a custom policy names the viewer's host (a canned one is rebuilt from the URL).
+    const grants =
+      trigger === "viewer-request"
+        ? (["canned", "folder", "cookies"] as const)
+        : (["folder", "cookies"] as const);
+    for (const host of ALIASES) {
+      for (const grant of grants) {
+        it(`a viewer on ${host} (${grant}) gets URIs CloudFront accepts on ${host}`, async () => {
+          const { handler, requested } = aliasHarness(trigger);
+          const response = (await handler(aliasEvent(trigger, host, grant))) as CloudFrontResultResponse;
+          assert.equal(response.status, "200", bodyOf(response));
+          const signed = signedOn(response, host);
+          // init.mp4 and seg00001.m4s (relative); the absolute URI on the main alias only when it is the viewer's.
+          assert.equal(signed.length, host === MAIN ? 3 : 2);
+          for (const { url, verdict } of signed) {
+            assert.ok(url.startsWith(`https://${host}/vod/asset1/`), url);
+            assert.ok(verdict.accepted, `${url}: ${verdict.accepted ? "" : verdict.reason}`);
+          }
+          // The same URIs on the other alias are refused: the policy names the viewer's host only.
+          const other = ALIASES.find((alias) => alias !== host)!;
+          const elsewhere = signedOn(response, other).filter(({ url }) =>
+            url.startsWith(`https://${other}/`),
+          );
+          assert.ok(elsewhere.length > 0);
+          for (const { verdict } of elsewhere) assert.equal(verdict.accepted, false);
+          // The raw playlist is still read through the main domain.
+          assert.equal(new URL(requested[0]).host, MAIN);
+        });
+      }
+    }
+
+    it("an absolute URI on the other alias stays unsigned (the viewer's grant does not reach it)", async () => {
+      const { handler } = aliasHarness(trigger);
+      const response = (await handler(aliasEvent(trigger, EU, "folder"))) as CloudFrontResultResponse;
+      assert.equal(response.status, "200");
+      assert.ok(bodyOf(response).split("\n").includes(`https://${MAIN}/vod/asset1/seg00002.m4s`));
+    });
+
+    it("a host outside the configured hosts never becomes the signed host", async () => {
+      const { handler } = aliasHarness(trigger);
+      const evil = "attacker.example.net";
+      // viewer-request: a forged Host header on a URL signed for the main alias; origin-request: a
+      // viewer policy naming the foreign host (or a wildcard host), as a custom policy would.
+      const events =
+        trigger === "viewer-request"
+          ? [aliasEvent(trigger, MAIN, "folder", evil), aliasEvent(trigger, MAIN, "canned", `${evil}:443`)]
+          : [aliasEvent(trigger, evil, "folder"), aliasEvent(trigger, evil, "cookies")];
+      if (trigger === "origin-request") {
+        const wildcard = signer.signUrl(`https://${EU}/vod/asset1/index._m3u8`, {
+          expires: NOW + 600,
+          resource: { pattern: "https://*.example.com/vod/asset1/*" },
+        });
+        events.push(
+          requestEvent(trigger, {
+            uri: "/vod/asset1/index._m3u8",
+            querystring: wildcard.slice(wildcard.indexOf("?") + 1),
+          }),
+        );
+      }
+      for (const event of events) {
+        const response = (await handler(event)) as CloudFrontResultResponse;
+        assert.equal(response.status, "200", bodyOf(response));
+        const body = bodyOf(response);
+        assert.ok(!body.includes(evil));
+        const onMain = signedOn(response, MAIN);
+        assert.equal(onMain.length, 3);
+        for (const { url, verdict } of onMain) assert.ok(verdict.accepted, url);
+        for (const { verdict } of signedOn(response, evil)) assert.equal(verdict.accepted, false);
+      }
+    });
+  });
+}
+
+describe("viewer host choice", () => {
+  it("takes a configured Host header, case-insensitively, and nothing else", () => {
+    assert.equal(hostFromHeader("Media-EU.example.com", ALIASES), EU);
+    assert.equal(hostFromHeader("attacker.example.net", ALIASES), undefined);
+    assert.equal(hostFromHeader(`${EU}.attacker.example.net`, ALIASES), undefined);
+    assert.equal(hostFromHeader(undefined, ALIASES), undefined);
+    assert.equal(hostFromHeader("", ALIASES), undefined);
+  });
+
+  it("takes a policy Resource's host only when it is literal and configured", () => {
+    assert.equal(hostFromGrant(`https://${EU}/vod/asset1/*`, ALIASES), EU);
+    assert.equal(hostFromGrant(`https://${EU}/vod/asset1/index._m3u8?x=1`, ALIASES), EU);
+    assert.equal(hostFromGrant(`http*://${EU}/vod/*`, ALIASES), EU);
+    assert.equal(hostFromGrant("https://*.example.com/vod/*", ALIASES), undefined);
+    assert.equal(hostFromGrant("https://media-?u.example.com/vod/*", ALIASES), undefined);
+    assert.equal(hostFromGrant(`https://user@${EU}/vod/*`, ALIASES), undefined);
+    assert.equal(hostFromGrant("https://attacker.example.net/vod/*", ALIASES), undefined);
+    assert.equal(hostFromGrant(`https://${EU}`, ALIASES), undefined);
+    assert.equal(hostFromGrant("*", ALIASES), undefined);
   });
 });
