@@ -23,11 +23,17 @@ import { hostFromGrant, hostFromHeader } from "./viewer-host";
 
 /** Plain JSON: captured in the function's closure at deploy time (Lambda@Edge has no environment variables). */
 export interface ManifestEdgeConfig {
-  /** Host viewers use to reach the distribution (its alias if it has one), e.g. `d111111abcdef8.cloudfront.net`. */
+  /**
+   * Main host viewers use (the first alias if any), e.g. `d111111abcdef8.cloudfront.net`: the raw
+   * playlist is read through it, and playlists are signed for it when the viewer's host is unknown.
+   */
   readonly distributionDomain: string;
   /** Scheme viewers use; `https` in AWS. The local stack serves `http`. Default `https`. */
   readonly distributionProtocol?: "https" | "http";
-  /** Hosts whose URIs may carry a signature. Default: `[distributionDomain]`. */
+  /**
+   * Hosts whose URIs may carry a signature, and (with distributionDomain) the only hosts a playlist
+   * is signed for: a viewer on one of them gets URIs valid on that host. Default: `[distributionDomain]`.
+   */
   readonly allowedHosts?: readonly string[];
   /** The event the function is associated with: sets the response size and time limits. */
   readonly trigger: EdgeTrigger;
