@@ -4,6 +4,7 @@
  * why it refuses. No AWS import; the runner performs what it decides.
  */
 import type { ResolvedRotationConfig } from "./config";
+import type { KeyGroupView } from "./ports";
 import { activeSlotOf, keysUntrustedBy, signingKeyId, type Observation } from "./observation";
 import { describeBlockers, iso, untrustBlockers } from "./safety";
 import type { RotationState, RotationStep } from "./state";
@@ -32,6 +33,16 @@ export type Decision =
   | { readonly kind: "act"; readonly step: RotationStep | "start"; readonly reason: string };
 
 const DAY = 86400;
+
+/** A staged key that someone removed from its group must be staged again before anything builds on it. */
+function restageIfDropped(targetGroup: KeyGroupView, newKeyId: string): Decision | undefined {
+  if (targetGroup.items.includes(newKeyId)) return undefined;
+  return {
+    kind: "act",
+    step: "stage-key",
+    reason: `key group ${targetGroup.id} no longer holds ${newKeyId}; staging again`,
+  };
+}
 
 export function nextDueAt(state: RotationState, config: ResolvedRotationConfig): number {
   return (state.activeSince ?? 0) + Math.round(config.rotationIntervalDays * DAY);
@@ -145,13 +156,8 @@ export function decide(
       };
     }
     case "await-deployment": {
-      if (!targetGroup.items.includes(current.newKeyId!)) {
-        return {
-          kind: "act",
-          step: "stage-key",
-          reason: `key group ${targetGroup.id} no longer holds ${current.newKeyId}; staging again`,
-        };
-      }
+      const restage = restageIfDropped(targetGroup, current.newKeyId!);
+      if (restage) return restage;
       if (observation.distribution.status !== "Deployed") {
         return {
           kind: "wait",
@@ -174,13 +180,8 @@ export function decide(
       };
     }
     case "promote": {
-      if (!targetGroup.items.includes(current.newKeyId!)) {
-        return {
-          kind: "act",
-          step: "stage-key",
-          reason: `key group ${targetGroup.id} no longer holds ${current.newKeyId}; staging again`,
-        };
-      }
+      const restage = restageIfDropped(targetGroup, current.newKeyId!);
+      if (restage) return restage;
       if (observation.distribution.status !== "Deployed") {
         return {
           kind: "wait",
