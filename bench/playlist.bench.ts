@@ -20,11 +20,17 @@ const VIEWER = { dateLessThan: NOW + 4 * 3600 };
 function countingSigner(algorithm: KeyAlgorithm): { signer: Signer; signatures: () => number } {
   const pair = generateKeyPair(algorithm);
   const signer = new Signer({ keyPairId: "K2JCJMDEHXQW5F", privateKey: pair.privateKeyPem });
+  // Each call of these two makes exactly one signature (sign-once uses the first, per-URI the second).
   let count = 0;
-  const signPolicy = signer.signPolicy.bind(signer);
-  signer.signPolicy = (policy, hash) => {
+  const signedQueryFor = signer.signedQueryFor.bind(signer);
+  signer.signedQueryFor = (statement, hash) => {
     count++;
-    return signPolicy(policy, hash);
+    return signedQueryFor(statement, hash);
+  };
+  const signUrl = signer.signUrl.bind(signer);
+  signer.signUrl = (url, options) => {
+    count++;
+    return signUrl(url, options);
   };
   return { signer, signatures: () => count };
 }

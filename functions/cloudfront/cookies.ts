@@ -10,6 +10,7 @@ import type { CookieAttributes, SignedCookieValues } from "./types";
 const DOMAIN =
   /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const PATH = /^\/[\x21-\x3a\x3c-\x7e]*$/;
+const SAME_SITE: readonly string[] = ["Strict", "Lax", "None"];
 
 export function buildSetCookieHeaders(
   cookies: SignedCookieValues,
@@ -47,7 +48,7 @@ export function buildSetCookieHeaders(
     suffix.push(`Max-Age=${Math.max(0, Math.floor(time.expires - time.now))}`);
   }
   const sameSite = attributes.sameSite ?? "None";
-  if (!["Strict", "Lax", "None"].includes(sameSite)) {
+  if (!SAME_SITE.includes(sameSite)) {
     throw new SigningInputError(
       "bad-cookie-attribute",
       `SameSite must be Strict, Lax or None, got "${printable(sameSite)}"`,
@@ -55,8 +56,10 @@ export function buildSetCookieHeaders(
   }
   // SameSite=None is only honoured with Secure; Secure and HttpOnly are always set.
   suffix.push("Secure", "HttpOnly", `SameSite=${sameSite}`);
-  const tail = suffix.join("; ");
-  return Object.entries(cookies)
-    .filter((entry): entry is [string, string] => typeof entry[1] === "string")
-    .map(([name, value]) => `${name}=${value}; ${tail}`);
+  const tail = `; ${suffix.join("; ")}`;
+  const headers: string[] = [];
+  for (const [name, value] of Object.entries(cookies)) {
+    if (typeof value === "string") headers.push(`${name}=${value}${tail}`);
+  }
+  return headers;
 }

@@ -24,6 +24,12 @@ export function ipv4ToNumber(text: string): number {
 
 /** Parses `a.b.c.d` or `a.b.c.d/n`; throws SigningInputError otherwise. */
 export function parseIpv4Cidr(text: string): Ipv4Cidr {
+  const { addressText, prefixLength } = checkIpv4Cidr(text);
+  return { address: ipv4ToNumber(addressText), prefixLength };
+}
+
+/** The checks of parseIpv4Cidr, without the arithmetic the signer does not need. */
+function checkIpv4Cidr(text: string): { addressText: string; prefixLength: number } {
   if (typeof text !== "string" || text.length === 0) {
     throw new SigningInputError("bad-ip", "IP address is empty");
   }
@@ -45,14 +51,13 @@ export function parseIpv4Cidr(text: string): Ipv4Cidr {
   if (!PREFIX.test(prefixText)) {
     throw new SigningInputError("bad-ip", `"${printable(text)}" has a bad prefix length (0 to 32)`);
   }
-  return { address: ipv4ToNumber(addressText), prefixLength: Number(prefixText) };
+  return { addressText, prefixLength: Number(prefixText) };
 }
 
 /** The policy form: a bare address becomes `/32`. */
 export function normalizeIpv4Cidr(text: string): string {
-  const cidr = parseIpv4Cidr(text);
-  const slash = text.indexOf("/");
-  return `${slash === -1 ? text : text.slice(0, slash)}/${cidr.prefixLength}`;
+  const { addressText, prefixLength } = checkIpv4Cidr(text);
+  return `${addressText}/${prefixLength}`;
 }
 
 export function cidrContains(cidr: Ipv4Cidr, address: number): boolean {

@@ -53,7 +53,6 @@ export function cannedPolicyOfChecked(resource: string, expires: number): string
 export function customPolicyJson(statement: PolicyStatement): string {
   const resource = assertJsonSafeResource(statement.resource);
   const expires = assertEpoch(statement.dateLessThan, "DateLessThan");
-  let condition = `"DateLessThan":{"AWS:EpochTime":${expires}}`;
   if (statement.dateGreaterThan !== undefined) {
     const notBefore = assertEpoch(statement.dateGreaterThan, "DateGreaterThan");
     if (expires <= notBefore) {
@@ -62,12 +61,28 @@ export function customPolicyJson(statement: PolicyStatement): string {
         `DateLessThan ${expires} must be after DateGreaterThan ${notBefore}`,
       );
     }
-    condition += `,"DateGreaterThan":{"AWS:EpochTime":${notBefore}}`;
+  }
+  return customPolicyOfChecked({
+    resource,
+    dateLessThan: expires,
+    dateGreaterThan: statement.dateGreaterThan,
+    ipAddress: statement.ipAddress === undefined ? undefined : normalizeIpv4Cidr(statement.ipAddress),
+  });
+}
+
+/**
+ * For callers that have already checked every field as customPolicyJson does (the signer's hot
+ * path: JSON-safe resource, epoch times in order, normalized CIDR).
+ */
+export function customPolicyOfChecked(statement: PolicyStatement): string {
+  let condition = `"DateLessThan":{"AWS:EpochTime":${statement.dateLessThan}}`;
+  if (statement.dateGreaterThan !== undefined) {
+    condition += `,"DateGreaterThan":{"AWS:EpochTime":${statement.dateGreaterThan}}`;
   }
   if (statement.ipAddress !== undefined) {
-    condition += `,"IpAddress":{"AWS:SourceIp":"${normalizeIpv4Cidr(statement.ipAddress)}"}`;
+    condition += `,"IpAddress":{"AWS:SourceIp":"${statement.ipAddress}"}`;
   }
-  return `{"Statement":[{"Resource":"${resource}","Condition":{${condition}}}]}`;
+  return `{"Statement":[{"Resource":"${statement.resource}","Condition":{${condition}}}]}`;
 }
 
 function policyError(message: string): SigningInputError {

@@ -83,7 +83,12 @@ function requestSections(url: string): Sections | undefined {
   const scheme = url.indexOf("://");
   if (scheme === -1) return undefined;
   const sections = splitRest(url.slice(0, scheme), url.slice(scheme + 3), false);
-  return { ...sections, path: sections.path ?? "/", query: sections.query || undefined };
+  return {
+    protocol: sections.protocol,
+    domain: sections.domain,
+    path: sections.path ?? "/",
+    query: sections.query || undefined,
+  };
 }
 
 /**
