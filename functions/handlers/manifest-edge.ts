@@ -19,7 +19,7 @@ import {
 import { acceptsGzip, errorResponse, playlistResponse } from "./manifest-response";
 import { fetchTextWithNodeFetch, fetchWithDeadline, type FetchText } from "./playlist-fetch";
 import { signPlaylist } from "./playlist-signing";
-import { hostFromGrant, hostFromHeader } from "./viewer-host";
+import { hostFromHeader, signingHost } from "./viewer-host";
 
 /** Plain JSON: captured in the function's closure at deploy time (Lambda@Edge has no environment variables). */
 export interface ManifestEdgeConfig {
@@ -168,7 +168,11 @@ export function createManifestHandler(
     }
     const rawPath = rawPlaylistPath(request.uri);
     if (rawPath === undefined) {
-      // Not a `._m3u8` path: the behavior is misconfigured. CloudFront's own signature check still applies.
+      // Not a `._m3u8` path: the behavior is misconfigured. In viewer-request events the request goes
+      // on (CloudFront's own signature check still applies). In origin-request events it would reach
+      // the origin with the viewer's Host (the manifest cache key forwards it), which an S3 origin
+      // cannot serve: answer instead, so no request of this behavior ever reaches the origin.
+      if (config.trigger === "origin-request") return fail(404, "not-a-manifest-path");
       log({ level: "warn", ...context, error: "not-a-manifest-path", action: "passed-through" });
       return request;
     }
@@ -178,24 +182,23 @@ export function createManifestHandler(
 
     const now = clock();
     const pathAndQuery = `${request.uri}${request.querystring ? `?${request.querystring}` : ""}`;
-    // Sign for the host the player resolves relative URIs against (README "Playlists"): in
-    // viewer-request events the Host header, if configured; in origin-request events (Host is the
-    // origin's) the literal host of the viewer's custom policy; else the main domain. A canned policy
-    // is rebuilt from the URL, so the grant is read on the host already known.
-    const onViewerRequest = config.trigger === "viewer-request";
-    const readHost =
-      (onViewerRequest ? hostFromHeader(headerValue(request.headers, "host"), viewerHosts) : undefined) ??
-      config.distributionDomain;
+    // Sign for the host the player resolves relative URIs against (README "Playlists", viewer-host.ts):
+    // the grant is read on the viewer's Host when it is a configured one, since a canned policy is
+    // rebuilt from that URL.
+    const hostHeader = headerValue(request.headers, "host");
     const grant = readSignedRequest(
-      `${protocol}://${readHost}${pathAndQuery}`,
+      `${protocol}://${hostFromHeader(hostHeader, viewerHosts) ?? config.distributionDomain}${pathAndQuery}`,
       headerValue(request.headers, "cookie"),
     );
     if ("error" in grant) return fail(403, "viewer-grant-unreadable");
     if (grant.policy.dateLessThan <= now)
       return fail(403, "viewer-grant-expired", { expiredAt: grant.policy.dateLessThan });
-    const host = onViewerRequest
-      ? readHost
-      : (hostFromGrant(grant.policy.resource, viewerHosts) ?? config.distributionDomain);
+    const host = signingHost({
+      hostHeader,
+      resource: grant.policy.resource,
+      viewerHosts,
+      fallback: config.distributionDomain,
+    });
     const playlistUrl = stripSigningParameters(`${protocol}://${host}${pathAndQuery}`);
 
     let signer;

@@ -6,9 +6,34 @@
  */
 
 /**
- * viewer-request events: the `host` header is the viewer's. Returns it, lower
- * case, when it is one of `viewerHosts` (`host` or `host:port`, as in URL.host).
+ * The one rule, for both triggers: the `host` header when it is a configured
+ * viewer host, else the literal host of the viewer's policy Resource when it is
+ * one, else `fallback` (the distribution's main domain).
+ *
+ * - viewer-request events carry the viewer's Host.
+ * - origin-request events carry it too because the `*._m3u8` cache policy
+ *   keys on `Host` with that trigger (infra/cache-settings.ts); otherwise the
+ *   header would be the ORIGIN's, which is no viewer host and so is ignored.
+ *   CloudFront served the request on that host, so it is the viewer's.
+ * - The grant's host covers a Host that is not forwarded: CloudFront matched a
+ *   custom policy's literal host against the request URL before the function
+ *   ran. A canned policy's Resource is rebuilt from the URL the caller
+ *   assumed, so it only confirms that assumption.
  */
+export function signingHost(input: {
+  readonly hostHeader: string | undefined;
+  readonly resource: string;
+  readonly viewerHosts: readonly string[];
+  readonly fallback: string;
+}): string {
+  return (
+    hostFromHeader(input.hostHeader, input.viewerHosts) ??
+    hostFromGrant(input.resource, input.viewerHosts) ??
+    input.fallback
+  );
+}
+
+/** The `host` header, lower case, when it is one of `viewerHosts` (`host` or `host:port`, as in URL.host). */
 export function hostFromHeader(
   hostHeader: string | undefined,
   viewerHosts: readonly string[],
@@ -16,14 +41,7 @@ export function hostFromHeader(
   return allowed(hostHeader, viewerHosts);
 }
 
-/**
- * origin-request events (whose `host` header is the ORIGIN's): the host of the
- * viewer's own policy Resource, when it is literal and one of `viewerHosts`.
- * CloudFront matched that Resource against the request URL, host included,
- * before the function ran, so a custom policy's literal host is the viewer's.
- * A canned policy's Resource is rebuilt from the URL the caller assumed, so it
- * teaches nothing: callers pass it on the fallback host.
- */
+/** The host of a policy Resource, when it is literal (no `*`, `?` or user part) and one of `viewerHosts`. */
 export function hostFromGrant(resource: string, viewerHosts: readonly string[]): string | undefined {
   const match = /^[^:/]*:\/\/([^/]*)\//.exec(resource);
   if (!match || /[*?@]/.test(match[1])) return undefined;

@@ -12,7 +12,7 @@ import {
 } from "../../functions/handlers/manifest-edge";
 import { acceptsGzip, PLAYLIST_CONTENT_TYPE } from "../../functions/handlers/manifest-response";
 import type { FetchText } from "../../functions/handlers/playlist-fetch";
-import { hostFromGrant, hostFromHeader } from "../../functions/handlers/viewer-host";
+import { hostFromGrant, hostFromHeader, signingHost } from "../../functions/handlers/viewer-host";
 import { findUris } from "../../functions/hls";
 import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, EDGE_TRIGGERS, type EdgeTrigger } from "../../functions/limits";
 import { masterPlaylist, vodMediaPlaylist } from "../support/playlists";
@@ -439,13 +439,24 @@ for (const trigger of EDGE_TRIGGERS) {
       assert.deepEqual(requested, ["https://origin.example.com/base/vod/asset1/master.m3u8"]);
     });
 
-    it("lets a request that is not for a ._m3u8 path through unchanged (logged)", async () => {
-      const { handler, logs } = harness(trigger, {});
-      const event = requestEvent(trigger, { uri: "/vod/asset1/seg.ts" });
-      const result = await handler(event);
-      assert.equal(result, event.Records[0].cf.request);
-      assert.equal(logs.length, 1);
-    });
+    if (trigger === "viewer-request") {
+      it("lets a request that is not for a ._m3u8 path through unchanged (logged)", async () => {
+        const { handler, logs } = harness(trigger, {});
+        const event = requestEvent(trigger, { uri: "/vod/asset1/seg.ts" });
+        const result = await handler(event);
+        assert.equal(result, event.Records[0].cf.request);
+        assert.equal(logs.length, 1);
+      });
+    } else {
+      it("answers 404 for a path that is not ._m3u8: the viewer's Host must never reach the origin", async () => {
+        const { handler, logs, requested } = harness(trigger, {});
+        const event = requestEvent(trigger, { uri: "/vod/asset1/seg.ts", headers: { Host: HOST } });
+        const response = (await handler(event)) as CloudFrontResultResponse;
+        assert.equal(response.status, "404");
+        assert.deepEqual(requested, []);
+        assert.equal((logs[0] as Record<string, unknown>).error, "not-a-manifest-path");
+      });
+    }
 
     it("refuses an event from another trigger than configured (a deploy mismatch would break the size limit)", async () => {
       const other = trigger === "viewer-request" ? "origin-request" : "viewer-request";
@@ -545,17 +556,19 @@ function aliasHarness(trigger: EdgeTrigger) {
 }
 
 /**
- * The viewer's request on `host`: Host header as CloudFront sets it for the trigger (the origin's
- * in origin-request events), signed by URL (canned or folder policy) or by cookies.
+ * The viewer's request on `host`, signed by URL (canned or folder policy) or by cookies. The Host
+ * header is the viewer's in both triggers (origin-request: the deployed manifest cache policy keys
+ * on Host, so CloudFront forwards it); `null` keeps the example event's own (the origin's in
+ * origin-request events, as when Host is not forwarded).
  */
 function aliasEvent(
   trigger: EdgeTrigger,
   host: string,
   grant: "canned" | "folder" | "cookies",
-  hostHeader = host,
+  hostHeader: string | null = host,
 ) {
   const url = `https://${host}/vod/asset1/index._m3u8`;
-  const headers: Record<string, string> = trigger === "viewer-request" ? { Host: hostHeader } : {};
+  const headers: Record<string, string> = hostHeader === null ? {} : { Host: hostHeader };
   if (grant === "cookies") {
     const signed = signer.signCookies(url, { expires: NOW + 600, resource: { folderOf: url } });
     headers.Cookie = Object.entries(signed.cookies)
@@ -588,38 +601,50 @@ function signedOn(response: CloudFrontResultResponse, host: string) {
     });
 }
 
+/** Asserts the response's signed URIs are accepted on `host` and refused on the other alias. */
+function assertSignedFor(response: CloudFrontResultResponse, host: string): void {
+  assert.equal(response.status, "200", bodyOf(response));
+  const signed = signedOn(response, host);
+  // init.mp4 and seg00001.m4s (relative); the absolute URI on the main alias only when it is the viewer's.
+  assert.equal(signed.length, host === MAIN ? 3 : 2);
+  for (const { url, verdict } of signed) {
+    assert.ok(url.startsWith(`https://${host}/vod/asset1/`), url);
+    assert.ok(verdict.accepted, `${url}: ${verdict.accepted ? "" : verdict.reason}`);
+  }
+  // The same URIs on the other alias are refused: the policy names the viewer's host only.
+  const other = ALIASES.find((alias) => alias !== host)!;
+  const elsewhere = signedOn(response, other).filter(({ url }) => url.startsWith(`https://${other}/`));
+  assert.ok(elsewhere.length > 0);
+  for (const { verdict } of elsewhere) assert.equal(verdict.accepted, false);
+}
+
 for (const trigger of EDGE_TRIGGERS) {
   describe(`manifest edge handler on a distribution with two aliases (${trigger})`, () => {
-    // In origin-request events only a custom policy names the viewer's host (a canned one is rebuilt from the URL).
-    const grants =
-      trigger === "viewer-request"
-        ? (["canned", "folder", "cookies"] as const)
-        : (["folder", "cookies"] as const);
     for (const host of ALIASES) {
-      for (const grant of grants) {
+      for (const grant of ["canned", "folder", "cookies"] as const) {
         it(`a viewer on ${host} (${grant}) gets URIs CloudFront accepts on ${host}`, async () => {
           const { handler, requested } = aliasHarness(trigger);
-          const response = (await handler(aliasEvent(trigger, host, grant))) as CloudFrontResultResponse;
-          assert.equal(response.status, "200", bodyOf(response));
-          const signed = signedOn(response, host);
-          // init.mp4 and seg00001.m4s (relative); the absolute URI on the main alias only when it is the viewer's.
-          assert.equal(signed.length, host === MAIN ? 3 : 2);
-          for (const { url, verdict } of signed) {
-            assert.ok(url.startsWith(`https://${host}/vod/asset1/`), url);
-            assert.ok(verdict.accepted, `${url}: ${verdict.accepted ? "" : verdict.reason}`);
-          }
-          // The same URIs on the other alias are refused: the policy names the viewer's host only.
-          const other = ALIASES.find((alias) => alias !== host)!;
-          const elsewhere = signedOn(response, other).filter(({ url }) =>
-            url.startsWith(`https://${other}/`),
+          assertSignedFor(
+            (await handler(aliasEvent(trigger, host, grant))) as CloudFrontResultResponse,
+            host,
           );
-          assert.ok(elsewhere.length > 0);
-          for (const { verdict } of elsewhere) assert.equal(verdict.accepted, false);
           // The raw playlist is still read through the main domain.
           assert.equal(new URL(requested[0]).host, MAIN);
         });
       }
     }
+
+    it("without the viewer's Host, a custom policy's literal host still picks the alias; a canned URL falls back to the main one", async () => {
+      // origin-request: the origin's Host, as when the cache policy does not forward Host.
+      const { handler } = aliasHarness(trigger);
+      for (const grant of ["folder", "cookies"] as const) {
+        const event = aliasEvent(trigger, EU, grant, null);
+        assertSignedFor((await handler(event)) as CloudFrontResultResponse, EU);
+      }
+      const canned = (await handler(aliasEvent(trigger, EU, "canned", null))) as CloudFrontResultResponse;
+      assert.equal(canned.status, "200");
+      for (const { verdict } of signedOn(canned, MAIN)) assert.ok(verdict.accepted);
+    });
 
     it("an absolute URI on the other alias stays unsigned (the viewer's grant does not reach it)", async () => {
       const { handler } = aliasHarness(trigger);
@@ -631,24 +656,27 @@ for (const trigger of EDGE_TRIGGERS) {
     it("a host outside the configured hosts never becomes the signed host", async () => {
       const { handler } = aliasHarness(trigger);
       const evil = "attacker.example.net";
-      // viewer-request: a forged Host header on a URL signed for the main alias; origin-request: a
-      // viewer policy naming the foreign host (or a wildcard host), as a custom policy would.
-      const events =
-        trigger === "viewer-request"
-          ? [aliasEvent(trigger, MAIN, "folder", evil), aliasEvent(trigger, MAIN, "canned", `${evil}:443`)]
-          : [aliasEvent(trigger, evil, "folder"), aliasEvent(trigger, evil, "cookies")];
-      if (trigger === "origin-request") {
-        const wildcard = signer.signUrl(`https://${EU}/vod/asset1/index._m3u8`, {
-          expires: NOW + 600,
-          resource: { pattern: "https://*.example.com/vod/asset1/*" },
-        });
-        events.push(
-          requestEvent(trigger, {
-            uri: "/vod/asset1/index._m3u8",
-            querystring: wildcard.slice(wildcard.indexOf("?") + 1),
-          }),
-        );
-      }
+      // A forged Host header on a URL signed for the main alias; a viewer policy naming the foreign
+      // host (or a wildcard host), with that Host or with the event's own.
+      const events = [
+        aliasEvent(trigger, MAIN, "folder", evil),
+        aliasEvent(trigger, MAIN, "canned", `${evil}:443`),
+        aliasEvent(trigger, MAIN, "cookies", evil.toUpperCase()),
+        aliasEvent(trigger, evil, "folder"),
+        aliasEvent(trigger, evil, "cookies"),
+        aliasEvent(trigger, evil, "folder", null),
+        aliasEvent(trigger, evil, "cookies", null),
+      ];
+      const wildcard = signer.signUrl(`https://${EU}/vod/asset1/index._m3u8`, {
+        expires: NOW + 600,
+        resource: { pattern: "https://*.example.com/vod/asset1/*" },
+      });
+      events.push(
+        requestEvent(trigger, {
+          uri: "/vod/asset1/index._m3u8",
+          querystring: wildcard.slice(wildcard.indexOf("?") + 1),
+        }),
+      );
       for (const event of events) {
         const response = (await handler(event)) as CloudFrontResultResponse;
         assert.equal(response.status, "200", bodyOf(response));
@@ -670,6 +698,18 @@ describe("viewer host choice", () => {
     assert.equal(hostFromHeader(`${EU}.attacker.example.net`, ALIASES), undefined);
     assert.equal(hostFromHeader(undefined, ALIASES), undefined);
     assert.equal(hostFromHeader("", ALIASES), undefined);
+  });
+
+  it("signs for a configured Host, else a configured literal policy host, else the main domain", () => {
+    const choose = (hostHeader: string | undefined, resource: string) =>
+      signingHost({ hostHeader, resource, viewerHosts: ALIASES, fallback: MAIN });
+    // A canned policy read on the Host's own URL (origin-request with Host forwarded).
+    assert.equal(choose(EU, `https://${EU}/vod/asset1/index._m3u8`), EU);
+    // The origin's Host (not forwarded): the custom policy's literal host decides.
+    assert.equal(choose("origin.example.org", `https://${EU}/vod/asset1/*`), EU);
+    assert.equal(choose("origin.example.org", `https://${MAIN}/vod/asset1/index._m3u8`), MAIN);
+    assert.equal(choose("attacker.example.net", "https://attacker.example.net/vod/*"), MAIN);
+    assert.equal(choose(undefined, "https://*.example.com/vod/*"), MAIN);
   });
 
   it("takes a policy Resource's host only when it is literal and configured", () => {
