@@ -16,6 +16,9 @@ export const SIGNED_COOKIE_NAMES = [
   "CloudFront-Hash-Algorithm",
 ] as const;
 
+/** The viewer's host: in the manifest key with the origin-request trigger, so that event carries it. */
+export const VIEWER_HOST_HEADER = "Host";
+
 export interface CacheSettings {
   readonly comment: string;
   readonly minTtl: number;
@@ -24,6 +27,8 @@ export interface CacheSettings {
   /** `none`, `all`, or the exact query parameter names in the key. */
   readonly queryStrings: "none" | "all" | readonly string[];
   readonly cookies: "none" | readonly string[];
+  /** `none`, or the exact request header names in the key (and so forwarded to the origin-request function). */
+  readonly headers: "none" | readonly string[];
   readonly gzipAndBrotli: boolean;
 }
 
@@ -35,6 +40,13 @@ const ONE_YEAR = 31536000;
  *   query parameter (the viewer's signature and the LL-HLS directives) and the
  *   signed cookies, for at most two seconds (a live playlist refresh). A
  *   viewer-request answer is never cached; the same policy is harmless there.
+ *   With origin-request the viewer's `Host` is in the key too: without it
+ *   CloudFront hands the function the origin's Host, and a canned signed URL
+ *   names no host, so a viewer on a second alias would get URIs for the first
+ *   (functions/handlers/viewer-host.ts). It is safe because the function
+ *   answers every request of this behavior itself (the origin never sees the
+ *   viewer's Host), and free because the signed query or cookies already make
+ *   every key unique. viewer-request events carry the viewer's Host anyway.
  * - playlist (`*.m3u8`): raw playlists shared by all viewers; the LL-HLS
  *   `_HLS_*` directives are in the key, the signing parameters are not
  *   (CloudFront checks them before the cache). TTLs follow the origin.
@@ -50,6 +62,7 @@ export function cacheSettingsFor(kind: BehaviorKind, trigger: EdgeTrigger): Cach
         maxTtl: 2,
         queryStrings: "all",
         cookies: SIGNED_COOKIE_NAMES,
+        headers: trigger === "origin-request" ? [VIEWER_HOST_HEADER] : "none",
         gzipAndBrotli: true,
       };
     case "playlist":
@@ -60,6 +73,7 @@ export function cacheSettingsFor(kind: BehaviorKind, trigger: EdgeTrigger): Cach
         maxTtl: ONE_YEAR,
         queryStrings: LL_HLS_QUERY_PARAMETERS,
         cookies: "none",
+        headers: "none",
         gzipAndBrotli: true,
       };
     case "media":
@@ -71,6 +85,7 @@ export function cacheSettingsFor(kind: BehaviorKind, trigger: EdgeTrigger): Cach
         maxTtl: ONE_YEAR,
         queryStrings: "none",
         cookies: "none",
+        headers: "none",
         gzipAndBrotli: true,
       };
   }

@@ -184,7 +184,10 @@ export function cachePolicyArgs(name: string, settings: CacheSettings): aws.clou
     parametersInCacheKeyAndForwardedToOrigin: {
       enableAcceptEncodingGzip: settings.gzipAndBrotli,
       enableAcceptEncodingBrotli: settings.gzipAndBrotli,
-      headersConfig: { headerBehavior: "none" },
+      headersConfig:
+        settings.headers === "none"
+          ? { headerBehavior: "none" }
+          : { headerBehavior: "whitelist", headers: { items: [...settings.headers] } },
       cookiesConfig:
         settings.cookies === "none"
           ? { cookieBehavior: "none" }

@@ -198,6 +198,7 @@ for (const stack of ["dev", "prod"] as const) {
           parametersInCacheKeyAndForwardedToOrigin: {
             queryStringsConfig: { queryStringBehavior: string; queryStrings?: { items: string[] } };
             cookiesConfig: { cookieBehavior: string; cookies?: { items: string[] } };
+            headersConfig: { headerBehavior: string; headers?: { items: string[] } };
           };
         };
       };
@@ -217,11 +218,17 @@ for (const stack of ["dev", "prod"] as const) {
         ),
       );
       assert.ok(manifest.maxTtl <= 2);
-      for (const pattern of ["*.ts", "*.m4s", "*.key", "*"]) {
-        assert.equal(
-          policyOf(pattern).parametersInCacheKeyAndForwardedToOrigin.queryStringsConfig.queryStringBehavior,
-          "none",
-        );
+      // origin-request: the viewer's Host in the manifest key, so the function sees the alias in use.
+      assert.deepEqual(
+        manifest.parametersInCacheKeyAndForwardedToOrigin.headersConfig,
+        stack === "dev"
+          ? { headerBehavior: "none" }
+          : { headerBehavior: "whitelist", headers: { items: ["Host"] } },
+      );
+      for (const pattern of ["*.m3u8", "*.ts", "*.m4s", "*.key", "*"]) {
+        const key = policyOf(pattern).parametersInCacheKeyAndForwardedToOrigin;
+        assert.deepEqual(key.headersConfig, { headerBehavior: "none" }, `${pattern} keys on no header`);
+        if (pattern !== "*.m3u8") assert.equal(key.queryStringsConfig.queryStringBehavior, "none");
       }
     });
 
@@ -560,6 +567,12 @@ describe("infra program under mocks: config errors stop the program", function (
     });
     const manifest = behaviorsOf(run).find((behavior) => behavior.pathPattern === "*._m3u8")!;
     assert.equal(manifest.lambdaFunctionAssociations?.[0].eventType, "origin-request");
+    const manifestPolicy = ofType(run, T.cachePolicy).find((policy) => policy.id === manifest.cachePolicyId)!
+      .inputs as { parametersInCacheKeyAndForwardedToOrigin: { headersConfig: unknown } };
+    assert.deepEqual(manifestPolicy.parametersInCacheKeyAndForwardedToOrigin.headersConfig, {
+      headerBehavior: "whitelist",
+      headers: { items: ["Host"] },
+    });
     assert.equal(ofType(run, "aws:s3/bucket:Bucket").length, 0);
     assert.equal(
       (ofType(run, T.distribution)[0].inputs.origins as { domainName: string }[])[0].domainName,
