@@ -168,14 +168,12 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
     let checked: CheckedSignRequest;
     try {
       checked = checkSignRequest(classified.payload as SignRequest, rules, now());
-      Object.assign(entry, {
-        mode: checked.mode,
-        host: checked.host,
-        path: checked.path,
-        lifetimeSeconds: checked.lifetimeSeconds,
-        ipBound: checked.ipAddress !== undefined,
-        notBefore: checked.notBefore,
-      });
+      entry.mode = checked.mode;
+      entry.host = checked.host;
+      entry.path = checked.path;
+      entry.lifetimeSeconds = checked.lifetimeSeconds;
+      entry.ipBound = checked.ipAddress !== undefined;
+      entry.notBefore = checked.notBefore;
     } catch (error) {
       return refusal(error, entry, http, finish);
     }
