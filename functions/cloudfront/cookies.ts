@@ -18,7 +18,8 @@ export function buildSetCookieHeaders(
   attributes: CookieAttributes,
   time: { expires: number; now: number },
 ): string[] {
-  const suffix: string[] = [];
+  // The attributes every cookie shares, each after "; " (built as one string: this runs per request).
+  let tail = "";
   const path = attributes.path ?? "/";
   if (!PATH.test(path)) {
     throw new SigningInputError(
@@ -26,7 +27,7 @@ export function buildSetCookieHeaders(
       `cookie Path "${printable(path)}" must start with / (no ; or spaces)`,
     );
   }
-  suffix.push(`Path=${path}`);
+  tail += `; Path=${path}`;
   if (attributes.domain !== undefined) {
     const domain = String(attributes.domain).toLowerCase().replace(/^\./, "");
     if (!DOMAIN.test(domain)) {
@@ -41,11 +42,11 @@ export function buildSetCookieHeaders(
         `cookie Domain "${domain}" does not cover "${urlHostname}": the browser would never send these cookies there`,
       );
     }
-    suffix.push(`Domain=${domain}`);
+    tail += `; Domain=${domain}`;
   }
   if (attributes.expiresAttribute === true) {
-    suffix.push(`Expires=${new Date(time.expires * 1000).toUTCString()}`);
-    suffix.push(`Max-Age=${Math.max(0, Math.floor(time.expires - time.now))}`);
+    tail += `; Expires=${new Date(time.expires * 1000).toUTCString()}`;
+    tail += `; Max-Age=${Math.max(0, Math.floor(time.expires - time.now))}`;
   }
   const sameSite = attributes.sameSite ?? "None";
   if (!SAME_SITE.includes(sameSite)) {
@@ -55,11 +56,12 @@ export function buildSetCookieHeaders(
     );
   }
   // SameSite=None is only honoured with Secure; Secure and HttpOnly are always set.
-  suffix.push("Secure", "HttpOnly", `SameSite=${sameSite}`);
-  const tail = `; ${suffix.join("; ")}`;
+  tail += `; Secure; HttpOnly; SameSite=${sameSite}`;
   const headers: string[] = [];
-  for (const [name, value] of Object.entries(cookies)) {
-    if (typeof value === "string") headers.push(`${name}=${value}${tail}`);
+  // Own keys in insertion order, as Object.entries gives them, without its pair arrays.
+  for (const name in cookies) {
+    const value: unknown = cookies[name as keyof SignedCookieValues];
+    if (Object.hasOwn(cookies, name) && typeof value === "string") headers.push(`${name}=${value}${tail}`);
   }
   return headers;
 }

@@ -21,6 +21,8 @@
 
 /** `*` and `?` glob over one section. */
 export function globMatches(pattern: string, text: string): boolean {
+  // Without a wildcard the glob is plain equality (the common protocol and domain sections).
+  if (!pattern.includes("*") && !pattern.includes("?")) return pattern === text;
   let p = 0;
   let t = 0;
   let starP = -1;
