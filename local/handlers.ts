@@ -7,14 +7,15 @@
 import { createManifestHandler, type ManifestHandler } from "../functions/handlers/manifest-edge";
 import { createSignHandler, type SignResponse } from "../functions/handlers/sign";
 import { createActiveKeyProvider, type KeyCacheEvent } from "../functions/keys";
-import { runRotation, type RotationRunResult } from "../functions/rotation";
+import type { RotationRunResult } from "../functions/rotation";
+import { createRotationHandler } from "../functions/handlers/rotate";
 import { fetchThroughEdge } from "./edge-fetch";
 import type { SessionMode, SignedSession, SignerClient } from "./app";
 import { HttpError } from "./http";
 import type { LocalStackOptions } from "./options";
 import { describeAuditEvent } from "./rotation";
 import type { FunctionUrlEvent, FunctionUrlResult } from "./signer-api";
-import type { LocalCloud } from "./stores";
+import { LOCAL_REGION, type LocalCloud } from "./stores";
 
 /** The distribution's domain in the local stack (see EdgeOptions.distributionDomain). */
 export const LOCAL_DISTRIBUTION_DOMAIN = "localhost";
@@ -131,10 +132,10 @@ export function createLocalManifestHandler(
 }
 
 /**
- * One scheduled rotation run against the local stores: runRotation, the
- * function the rotation Lambda's handler wraps (the handler adds a console
- * summary per run, which would print every tick). Audit events that change
- * something are logged; a refusal or failure rejects, as the Lambda fails.
+ * One scheduled rotation run against the local stores, through the rotation
+ * Lambda's own handler. Its per-run summary line is dropped (it would print
+ * every tick); audit events that change something are logged instead. A
+ * refusal or failure rejects, as the Lambda invocation fails.
  */
 export function createLocalRotate(
   context: Pick<LocalHandlerContext, "cloud" | "log">,
@@ -145,10 +146,9 @@ export function createLocalRotate(
       if (line) context.log(line);
     },
   });
-  return async () => {
-    const result = await runRotation(ports, context.cloud.rotationConfig);
-    if (result.outcome === "refused" || result.outcome === "failed")
-      throw new Error(`${result.outcome}: ${result.message}`);
-    return result;
-  };
+  const handler = createRotationHandler(
+    { region: LOCAL_REGION, rotation: context.cloud.rotationConfig },
+    { ports, log: () => undefined },
+  );
+  return () => handler({});
 }

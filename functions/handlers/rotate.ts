@@ -24,15 +24,18 @@ export interface RotationRequest {
 export interface RotationHandlerDeps {
   /** Ports to run against; default AWS in `config.region`. */
   readonly ports?: RotationPorts;
+  /** Where the one summary line per run goes; default a JSON line on stdout (CloudWatch Logs). */
+  readonly log?: (line: object) => void;
 }
 
 export function createRotationHandler(config: RotationHandlerConfig, deps: RotationHandlerDeps = {}) {
   let ports = deps.ports;
+  const log = deps.log ?? ((line: object) => console.log(JSON.stringify(line)));
   return async function rotationHandler(event: unknown): Promise<RotationRunResult> {
     const request = parseRequest(event);
     ports ??= awsRotationPorts(config.region);
     const result = await runRotation(ports, config.rotation, request);
-    console.log(JSON.stringify({ component: "key-rotation", summary: true, ...summary(result) }));
+    log({ component: "key-rotation", summary: true, ...summary(result) });
     // A refusal or failure fails the invocation, so schedules alarm on it; "busy" and waiting are normal.
     if (result.outcome === "refused") throw new RotationRefusedError(result.message, result.notBefore);
     if (result.outcome === "failed")
