@@ -17,6 +17,11 @@ const URL_OF = (name: string) => `${ASSET}${name.replace(/\.m3u8$/, "._m3u8")}`;
 const POLICY = { resource: `${ASSET}*`, dateLessThan: NOW + 3600 };
 const SUFFIX = "Policy=P&Signature=S&Key-Pair-Id=K";
 
+/** Rewrites a playlist served at `<asset>/x._m3u8` with the test policy and suffix. */
+function rewriteInAsset(text: string) {
+  return rewritePlaylist(text, { playlistUrl: `${ASSET}x._m3u8`, policy: POLICY, signedQuery: SUFFIX });
+}
+
 /** Decision per URI value, for the fixture `name`. */
 function decisions(name: string, playlistUrl = URL_OF(name)) {
   return new Map(
@@ -154,11 +159,7 @@ describe("hls rewriter: untouched URIs", () => {
 
   it("rewrites an unquoted URI attribute up to the comma, as players read it", () => {
     const text = '#EXTM3U\n#EXT-X-MAP:URI=init.mp4,BYTERANGE="1@0"\n#EXT-X-KEY:METHOD=AES-128,URI=a,b.key\n';
-    const out = rewritePlaylist(text, {
-      playlistUrl: `${ASSET}x._m3u8`,
-      policy: POLICY,
-      signedQuery: SUFFIX,
-    });
+    const out = rewriteInAsset(text);
     assert.equal(
       out.text,
       `#EXTM3U\n#EXT-X-MAP:URI=init.mp4?${SUFFIX},BYTERANGE="1@0"\n#EXT-X-KEY:METHOD=AES-128,URI=a?${SUFFIX},b.key\n`,
@@ -167,22 +168,14 @@ describe("hls rewriter: untouched URIs", () => {
 
   it("leaves a value with spaces around its quotes (players would read the quotes as part of the URI)", () => {
     const text = '#EXTM3U\n#EXT-X-MAP:URI= "init.mp4" \n';
-    const out = rewritePlaylist(text, {
-      playlistUrl: `${ASSET}x._m3u8`,
-      policy: POLICY,
-      signedQuery: SUFFIX,
-    });
+    const out = rewriteInAsset(text);
     assert.equal(out.text, text);
     assert.deepEqual(out.stats.untouched, { "invalid-uri": 1 });
   });
 
   it("leaves a quoted value without its closing quote or with junk after it", () => {
     const text = '#EXTM3U\n#EXT-X-MAP:URI="init.mp4\n#EXT-X-KEY:METHOD=AES-128,URI="k.key"x,IV=0x1\nseg.ts\n';
-    const out = rewritePlaylist(text, {
-      playlistUrl: `${ASSET}x._m3u8`,
-      policy: POLICY,
-      signedQuery: SUFFIX,
-    });
+    const out = rewriteInAsset(text);
     assert.equal(
       out.text,
       `#EXTM3U\n#EXT-X-MAP:URI="init.mp4\n#EXT-X-KEY:METHOD=AES-128,URI="k.key"x,IV=0x1\nseg.ts?${SUFFIX}\n`,
@@ -191,11 +184,7 @@ describe("hls rewriter: untouched URIs", () => {
   });
 
   it("leaves empty URI values", () => {
-    const out = rewritePlaylist('#EXTM3U\n#EXT-X-MAP:URI=""\n', {
-      playlistUrl: `${ASSET}x._m3u8`,
-      policy: POLICY,
-      signedQuery: SUFFIX,
-    });
+    const out = rewriteInAsset('#EXTM3U\n#EXT-X-MAP:URI=""\n');
     assert.deepEqual(out.stats.untouched, { empty: 1 });
     assert.equal(out.signatures, 0);
   });
@@ -218,21 +207,13 @@ describe("hls rewriter: variables", () => {
 
   it("treats a name defined twice as unresolvable", () => {
     const text = '#EXTM3U\n#EXT-X-DEFINE:NAME="d",VALUE="a"\n#EXT-X-DEFINE:NAME="d",VALUE="b"\n{$d}/x.ts\n';
-    const out = rewritePlaylist(text, {
-      playlistUrl: `${ASSET}x._m3u8`,
-      policy: POLICY,
-      signedQuery: SUFFIX,
-    });
+    const out = rewriteInAsset(text);
     assert.equal(out.text, text);
   });
 
   it("leaves a value that a variable fills with characters that are not a URI", () => {
     const text = '#EXTM3U\n#EXT-X-DEFINE:NAME="d",VALUE="a b"\n{$d}.ts\n';
-    const out = rewritePlaylist(text, {
-      playlistUrl: `${ASSET}x._m3u8`,
-      policy: POLICY,
-      signedQuery: SUFFIX,
-    });
+    const out = rewriteInAsset(text);
     assert.equal(out.text, text);
     assert.deepEqual(out.stats.untouched, { "invalid-uri": 1 });
   });
