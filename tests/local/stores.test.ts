@@ -2,20 +2,25 @@ import assert from "node:assert/strict";
 import { runRotation } from "../../functions/rotation";
 import { openLocalCloud } from "../../local/stores";
 
+/** An in-memory (not persisted) local cloud with short demo timings. */
+function openTestCloud(deploymentDelaySeconds: number) {
+  return openLocalCloud({
+    stateDir: undefined,
+    keyAlgorithm: "ecdsa-p256",
+    rotateEverySeconds: 60,
+    urlLifetimeSeconds: 30,
+    keyCacheTtlSeconds: 5,
+    keyMaxStaleSeconds: 10,
+    clockSkewSeconds: 5,
+    deploymentDelaySeconds,
+  });
+}
+
 describe("local stores", function () {
   this.timeout(20_000);
 
   it("seeds a stack whose every behavior trusts both key groups", async () => {
-    const local = openLocalCloud({
-      stateDir: undefined,
-      keyAlgorithm: "ecdsa-p256",
-      rotateEverySeconds: 60,
-      urlLifetimeSeconds: 30,
-      keyCacheTtlSeconds: 5,
-      keyMaxStaleSeconds: 10,
-      clockSkewSeconds: 5,
-      deploymentDelaySeconds: 0,
-    });
+    const local = openTestCloud(0);
     const trusted = [...local.trustedKeys().keys()];
     assert.equal(trusted.length, 2);
     assert.equal(await local.activeKeyId(), local.stack.activeKeyId);
@@ -23,16 +28,7 @@ describe("local stores", function () {
   });
 
   it("while a key group change deploys, trusts only the keys every live configuration trusts", async () => {
-    const local = openLocalCloud({
-      stateDir: undefined,
-      keyAlgorithm: "ecdsa-p256",
-      rotateEverySeconds: 60,
-      urlLifetimeSeconds: 30,
-      keyCacheTtlSeconds: 5,
-      keyMaxStaleSeconds: 10,
-      clockSkewSeconds: 5,
-      deploymentDelaySeconds: 2,
-    });
+    const local = openTestCloud(2);
     const before = new Set(local.trustedKeys().keys());
     const run = await runRotation(local.cloud.ports(), local.rotationConfig, { force: true });
     assert.equal(run.outcome, "waiting", run.message);
