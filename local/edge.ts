@@ -26,6 +26,7 @@ import {
   type CloudFrontRequestEvent,
   type HttpReply,
 } from "./cloudfront-event";
+import { CLIENT_IDLE_SOCKET_MS } from "./http";
 
 export const EDGE_HEADERS = {
   keyId: "x-local-edge-key-id",
@@ -97,7 +98,7 @@ export interface LocalEdge {
 
 export function createEdge(options: EdgeOptions): LocalEdge {
   const origin = new URL(options.originUrl);
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: CLIENT_IDLE_SOCKET_MS });
   const nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
   const log = options.log ?? (() => undefined);
   const stats: EdgeStats = { requests: 0, rejected: 0, byKey: new Map(), rejections: [] };
@@ -216,23 +217,33 @@ export function createEdge(options: EdgeOptions): LocalEdge {
     headers: Record<string, string[]>,
   ): Promise<void> {
     return new Promise((resolve, reject) => {
-      const upstream = httpRequest(
-        new URL(target, origin),
-        { method: request.method, agent },
-        (originResponse) => {
-          const passed: Record<string, string[]> = { ...headers };
-          for (const name of ["content-type", "content-length", "cache-control", "last-modified", "etag"]) {
-            const value = originResponse.headers[name];
-            if (typeof value === "string") passed[name] = [value];
-          }
-          response.writeHead(originResponse.statusCode ?? 502, { ...passed, ...corsHeaders(request) });
-          originResponse.pipe(response);
-          originResponse.on("end", resolve);
-          originResponse.on("error", reject);
-        },
-      );
-      upstream.on("error", reject);
-      upstream.end();
+      const send = (retried: boolean) => {
+        const upstream = httpRequest(
+          new URL(target, origin),
+          { method: request.method, agent },
+          (originResponse) => {
+            const passed: Record<string, string[]> = { ...headers };
+            for (const name of ["content-type", "content-length", "cache-control", "last-modified", "etag"]) {
+              const value = originResponse.headers[name];
+              if (typeof value === "string") passed[name] = [value];
+            }
+            response.writeHead(originResponse.statusCode ?? 502, { ...passed, ...corsHeaders(request) });
+            originResponse.pipe(response);
+            originResponse.on("end", resolve);
+            originResponse.on("error", reject);
+          },
+        );
+        upstream.on("error", (error: NodeJS.ErrnoException) => {
+          // A pooled connection the origin closed as this request went out: no
+          // response was started, so the GET/HEAD is safe to send once more on a
+          // new connection (Node's documented remedy for the keep-alive race).
+          if (!retried && !response.headersSent && upstream.reusedSocket && error.code === "ECONNRESET")
+            send(true);
+          else reject(error);
+        });
+        upstream.end();
+      };
+      send(false);
     });
   }
 

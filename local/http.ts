@@ -7,6 +7,16 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 /** Every local server binds here and nowhere else. */
 export const LOOPBACK_HOST = "127.0.0.1";
 
+/** How long every local server keeps an idle keep-alive connection open. */
+export const SERVER_KEEP_ALIVE_MS = 5_000;
+
+/**
+ * How long a local client keeps an idle pooled connection: a second less than
+ * the servers do, so a client does not pick a connection the server is just
+ * closing (the margin Node itself takes from a `Keep-Alive: timeout` hint).
+ */
+export const CLIENT_IDLE_SOCKET_MS = SERVER_KEEP_ALIVE_MS - 1_000;
+
 /** Listens on 127.0.0.1 (port 0: an ephemeral port) and resolves with the bound port. */
 export function listenOnLoopback(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -13,7 +13,7 @@ import {
   createLocalRotate,
   createLocalSigner,
 } from "./handlers";
-import { closeServer, listenOnLoopback } from "./http";
+import { closeServer, listenOnLoopback, SERVER_KEEP_ALIVE_MS } from "./http";
 import type { LocalStackOptions } from "./options";
 import { createOriginHandler } from "./origin";
 import { startRotationSchedule, type RotationSchedule } from "./rotation";
@@ -59,7 +59,7 @@ function lateServer(): { server: Server; use(listener: RequestListener): void } 
     response.end("starting\n");
   };
   const server = createServer((request, response) => listener(request, response));
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
   return { server, use: (next) => void (listener = next) };
 }
 

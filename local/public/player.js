@@ -169,7 +169,9 @@ async function start(mode, asset) {
     });
     player.hls = hls;
     hls.on(Hls.Events.ERROR, (_event, data) => {
-      player.errors.push(`${data.type}/${data.details}${data.fatal ? " (fatal)" : ""}`);
+      const status = data.response ? ` HTTP ${data.response.code}` : "";
+      const file = data.frag?.url ? ` ${new URL(data.frag.url).pathname}` : "";
+      player.errors.push(`${data.type}/${data.details}${data.fatal ? " (fatal)" : ""}${status}${file}`);
       if (data.fatal) setStatus(`playback failed: ${data.details}`);
     });
     hls.on(Hls.Events.MANIFEST_PARSED, () => {

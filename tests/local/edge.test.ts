@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createServer, request, type Server } from "node:http";
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from "node:net";
 import { join } from "node:path";
 import { generateKeyPair } from "../../functions/cloudfront/keys";
 import { Signer } from "../../functions/cloudfront/signer";
@@ -197,6 +198,55 @@ describe("local edge", () => {
     const reply = await get(port, host, signed("/ts/master._m3u8"));
     assert.equal(reply.status, 502);
     assert.match(String(reply.headers["x-local-edge-reason"]), /exceeds the viewer-request limit/);
+  });
+
+  describe("with an origin that closes a kept-alive connection as the next request arrives", () => {
+    let flakyOrigin: NetServer;
+    let flakyEdge: LocalEdge;
+    let flakyEdgeServer: Server;
+    let flakyPort: number;
+    let connections = 0;
+
+    before(async () => {
+      // Answers the first request on each connection with keep-alive, then drops
+      // the connection without a reply when a second request comes on it: the
+      // moment an idle connection times out on the server as the client reuses it.
+      flakyOrigin = createNetServer((socket) => {
+        connections++;
+        let served = 0;
+        socket.on("data", () => {
+          if (served++ === 0)
+            socket.write("HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: keep-alive\r\n\r\nok\n");
+          else socket.destroy();
+        });
+      });
+      await new Promise<void>((resolve) => flakyOrigin.listen(0, "127.0.0.1", resolve));
+      const originPort = (flakyOrigin.address() as AddressInfo).port;
+      flakyEdge = createEdge({
+        originUrl: `http://127.0.0.1:${originPort}`,
+        trustedKeys: () => trusted,
+        trigger: "viewer-request",
+        distributionDomain: "localhost",
+        allowedOrigins: [],
+        manifestHandler: () => Promise.reject(new Error("no playlists here")),
+      });
+      flakyEdgeServer = createServer(flakyEdge.handler);
+      flakyPort = await listenOnLoopback(flakyEdgeServer, 0);
+    });
+    after(async () => {
+      await closeServer(flakyEdgeServer);
+      flakyEdge.close();
+      await new Promise((resolve) => flakyOrigin.close(resolve));
+    });
+
+    it("sends a GET once more on a new connection instead of answering 502", async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const reply = await get(flakyPort, `localhost:${flakyPort}`, signed("/ts/enc.key"));
+        assert.equal(reply.status, 200, String(reply.headers["x-local-edge-reason"]));
+        assert.equal(reply.body.toString(), "ok\n");
+      }
+      assert.equal(connections, 3, "each reused connection failed once and was replaced");
+    });
   });
 
   it("does not let an unknown page origin read responses", async () => {
