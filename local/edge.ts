@@ -81,6 +81,8 @@ export interface EdgeRejection {
 export interface EdgeStats {
   requests: number;
   rejected: number;
+  /** Responses that were a server error (5xx, the edge's own or the origin's) or cut off by an edge failure. */
+  failed: number;
   /** Accepted requests per signing key id. */
   readonly byKey: Map<string, number>;
   /** The latest rejections, newest last (bounded). */
@@ -101,19 +103,25 @@ export function createEdge(options: EdgeOptions): LocalEdge {
   const agent = new Agent({ keepAlive: true, maxSockets: 256, timeout: CLIENT_IDLE_SOCKET_MS });
   const nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
   const log = options.log ?? (() => undefined);
-  const stats: EdgeStats = { requests: 0, rejected: 0, byKey: new Map(), rejections: [] };
+  const stats: EdgeStats = { requests: 0, rejected: 0, failed: 0, byKey: new Map(), rejections: [] };
 
   const handler: RequestListener = (request, response) => {
-    serve(request, response).catch((error: unknown) => {
-      log(`edge: internal error on ${pathOf(request)}: ${(error as Error).message}`);
-      if (!response.headersSent)
-        reply(request, response, {
-          status: 502,
-          headers: { [EDGE_HEADERS.reason]: ["edge internal error"] },
-          body: Buffer.from("502 edge internal error\n"),
-        });
-      else response.destroy();
-    });
+    serve(request, response).then(
+      () => {
+        if (response.statusCode >= 500) stats.failed++;
+      },
+      (error: unknown) => {
+        stats.failed++;
+        log(`edge: internal error on ${pathOf(request)}: ${(error as Error).message}`);
+        if (!response.headersSent)
+          reply(request, response, {
+            status: 502,
+            headers: { [EDGE_HEADERS.reason]: ["edge internal error"] },
+            body: Buffer.from("502 edge internal error\n"),
+          });
+        else response.destroy();
+      },
+    );
   };
   return { handler, stats, close: () => agent.destroy() };
 

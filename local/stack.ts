@@ -128,7 +128,11 @@ export async function startLocalStack(
           activeKeyId: await cloud.activeKeyId(),
           trustedKeyIds: [...cloud.trustedKeys().keys()],
           rotations: rotation?.history() ?? [],
-          edge: { requests: localEdge.stats.requests, rejected: localEdge.stats.rejected },
+          edge: {
+            requests: localEdge.stats.requests,
+            rejected: localEdge.stats.rejected,
+            failed: localEdge.stats.failed,
+          },
         }),
       }),
     );

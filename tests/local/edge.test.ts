@@ -195,8 +195,10 @@ describe("local edge", () => {
 
   it("answers 502 when the function's generated response breaks the trigger's size limit", async () => {
     manifestBody = "#".repeat(41 * 1024);
+    const failedBefore = edge.stats.failed;
     const reply = await get(port, host, signed("/ts/master._m3u8"));
     assert.equal(reply.status, 502);
+    assert.equal(edge.stats.failed, failedBefore + 1, "counted as a failed response");
     assert.match(String(reply.headers["x-local-edge-reason"]), /exceeds the viewer-request limit/);
   });
 
@@ -246,6 +248,7 @@ describe("local edge", () => {
         assert.equal(reply.body.toString(), "ok\n");
       }
       assert.equal(connections, 3, "each reused connection failed once and was replaced");
+      assert.equal(flakyEdge.stats.failed, 0);
     });
   });
 
