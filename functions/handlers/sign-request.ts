@@ -208,12 +208,15 @@ function resolveResource(value: unknown, rules: SignRules): { url: string; host:
       "resource path must not contain * (wildcards are the signer's to write)",
     );
   if (path.includes("//")) throw new SignRequestError("bad-path", "resource path has an empty segment (//)");
-  for (const segment of path.split("/")) {
-    // Only a segment of at most 6 characters ("%2e%2e") can decode to "." or "..".
-    if (segment.length > 6) continue;
-    const decoded = segment.replace(/%2e/gi, ".");
-    if (decoded === "." || decoded === "..")
-      throw new SignRequestError("bad-path", "resource path has a . or .. segment");
+  // Only a segment that starts with "." or "%" can be (or decode to) "." or "..".
+  if (path.includes("/.") || path.includes("/%")) {
+    for (const segment of path.split("/")) {
+      // ...and has at most 6 characters ("%2e%2e").
+      if (segment.length > 6) continue;
+      const decoded = segment.replace(/%2e/gi, ".");
+      if (decoded === "." || decoded === "..")
+        throw new SignRequestError("bad-path", "resource path has a . or .. segment");
+    }
   }
   if (path.endsWith(PLAYLIST_SUFFIX)) path = path.slice(0, -PLAYLIST_SUFFIX.length) + MANIFEST_SUFFIX;
   const behavior = behaviorOf(path);

@@ -14,6 +14,7 @@ import {
   type KeySourcePort,
 } from "../keys";
 import { classifyEvent } from "./lambda-events";
+import { formatSignLog, type SignLogEntry } from "./sign-log";
 import {
   checkSignRequest,
   SignRequestError,
@@ -127,11 +128,7 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
   ): Promise<SignInvokeResult | FunctionUrlResult> {
     const started = performance.now();
     const classified = classifyEvent(event);
-    const entry: Record<string, unknown> = {
-      component: "signer",
-      requestId: context?.awsRequestId,
-      source: classified.kind,
-    };
+    const entry: SignLogEntry = { requestId: context?.awsRequestId, source: classified.kind };
     const finish = (
       statusCode: number,
       body: SignResponse | SignError,
@@ -139,7 +136,7 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
     ): SignInvokeResult | FunctionUrlResult => {
       entry.status = statusCode;
       entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-      log(JSON.stringify(entry));
+      log(formatSignLog(entry));
       if (http) {
         return {
           statusCode,
@@ -225,7 +222,7 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
 
 function refusal(
   error: unknown,
-  entry: Record<string, unknown>,
+  entry: SignLogEntry,
   http: boolean,
   finish: (statusCode: number, body: SignError, http: boolean) => SignInvokeResult | FunctionUrlResult,
 ): SignInvokeResult | FunctionUrlResult {
