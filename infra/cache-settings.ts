@@ -6,6 +6,7 @@
  */
 import { LL_HLS_QUERY_PARAMETERS, type BehaviorKind } from "./behaviors";
 import type { EdgeTrigger } from "../functions/limits";
+import { FORWARDED_GRANT_HEADER } from "../functions/handlers/forwarded-grant";
 
 /** CloudFront's signed-request cookies: the manifest cache key keeps viewers apart by them. */
 export const SIGNED_COOKIE_NAMES = [
@@ -18,6 +19,20 @@ export const SIGNED_COOKIE_NAMES = [
 
 /** The viewer's host: in the manifest key with the origin-request trigger, so that event carries it. */
 export const VIEWER_HOST_HEADER = "Host";
+/** The page's origin: in the manifest key with origin-request, so the function can answer CORS (edge-cors.ts). */
+export const VIEWER_ORIGIN_HEADER = "Origin";
+
+/**
+ * Headers of the manifest key with the origin-request trigger: Host and Origin
+ * (above), and the grant a viewer-request CloudFront Function copies from what
+ * CloudFront verified (functions/handlers/forwarded-grant.ts), since the
+ * signing query parameters never reach an origin-request event.
+ */
+export const ORIGIN_REQUEST_MANIFEST_HEADERS = [
+  VIEWER_HOST_HEADER,
+  VIEWER_ORIGIN_HEADER,
+  FORWARDED_GRANT_HEADER,
+] as const;
 
 export interface CacheSettings {
   readonly comment: string;
@@ -47,6 +62,7 @@ const ONE_YEAR = 31536000;
  *   answers every request of this behavior itself (the origin never sees the
  *   viewer's Host), and free because the signed query or cookies already make
  *   every key unique. viewer-request events carry the viewer's Host anyway.
+ *   Origin and the forwarded grant join it (ORIGIN_REQUEST_MANIFEST_HEADERS).
  * - playlist (`*.m3u8`): raw playlists shared by all viewers; the LL-HLS
  *   `_HLS_*` directives are in the key, the signing parameters are not
  *   (CloudFront checks them before the cache). TTLs follow the origin.
@@ -62,7 +78,7 @@ export function cacheSettingsFor(kind: BehaviorKind, trigger: EdgeTrigger): Cach
         maxTtl: 2,
         queryStrings: "all",
         cookies: SIGNED_COOKIE_NAMES,
-        headers: trigger === "origin-request" ? [VIEWER_HOST_HEADER] : "none",
+        headers: trigger === "origin-request" ? ORIGIN_REQUEST_MANIFEST_HEADERS : "none",
         gzipAndBrotli: true,
       };
     case "playlist":

@@ -16,6 +16,8 @@ import {
   type CloudFrontRequestEvent,
   type CloudFrontResultResponse,
 } from "./cloudfront-events";
+import { corsResponseHeaders, type EdgeCorsConfig } from "./edge-cors";
+import { FORWARDED_GRANT_HEADER, grantSource } from "./forwarded-grant";
 import { acceptsGzip, errorResponse, playlistResponse } from "./manifest-response";
 import { fetchTextWithNodeFetch, fetchWithDeadline, type FetchText } from "./playlist-fetch";
 import { signPlaylist } from "./playlist-signing";
@@ -54,6 +56,8 @@ export interface ManifestEdgeConfig {
   readonly keySource: KeySourceConfig;
   /** Largest raw playlist read, bytes. Default DEFAULT_MAX_PLAYLIST_BYTES (8 MiB). */
   readonly maxPlaylistBytes?: number;
+  /** CORS headers the function sets on its own responses (edge-cors.ts); none when absent. */
+  readonly cors?: EdgeCorsConfig;
 }
 
 export interface ManifestHandlerDeps {
@@ -127,6 +131,14 @@ export function checkManifestEdgeConfig(config: ManifestEdgeConfig): void {
     fail('fetch.mode must be "distribution" or "origin"');
   }
   if (
+    config.cors !== undefined &&
+    (!Array.isArray(config.cors.origins) ||
+      config.cors.origins.some((origin) => typeof origin !== "string" || origin === "*") ||
+      typeof config.cors.allowCredentials !== "boolean")
+  ) {
+    fail("cors must list exact origins (no *) and say whether credentials are allowed");
+  }
+  if (
     config.maxPlaylistBytes !== undefined &&
     (!Number.isInteger(config.maxPlaylistBytes) || config.maxPlaylistBytes <= 0)
   ) {
@@ -158,9 +170,10 @@ export function createManifestHandler(
       requestId: record?.config?.requestId,
       uri: request?.uri,
     };
+    const cors = corsResponseHeaders(config.cors, headerValue(request?.headers, "origin"));
     const fail = (status: number, error: string, details: object = {}, headers?: Record<string, string>) => {
       log({ level: "error", ...context, status, error, ...details });
-      return errorResponse(status, error, headers);
+      return errorResponse(status, error, { ...cors, ...headers });
     };
     if (!request || typeof request.uri !== "string") return fail(500, "malformed-event");
     if (record.config?.eventType !== config.trigger) {
@@ -185,11 +198,15 @@ export function createManifestHandler(
     // Sign for the host the player resolves relative URIs against (README "Playlists", viewer-host.ts):
     // the grant is read on the viewer's Host when it is a configured one, since a canned policy is
     // rebuilt from that URL.
+    // On origin-request the grant arrives in a header set by a viewer-request function (forwarded-grant.ts).
     const hostHeader = headerValue(request.headers, "host");
-    const grant = readSignedRequest(
+    const source = grantSource(
+      config.trigger,
       `${protocol}://${hostFromHeader(hostHeader, viewerHosts) ?? config.distributionDomain}${pathAndQuery}`,
+      headerValue(request.headers, FORWARDED_GRANT_HEADER),
       headerValue(request.headers, "cookie"),
     );
+    const grant = readSignedRequest(source.url, source.cookieHeader);
     if ("error" in grant) return fail(403, "viewer-grant-unreadable");
     if (grant.policy.dateLessThan <= now)
       return fail(403, "viewer-grant-expired", { expiredAt: grant.policy.dateLessThan });
@@ -269,6 +286,7 @@ export function createManifestHandler(
       gzip: acceptsGzip(headerValue(request.headers, "accept-encoding")),
       limitBytes,
       head: request.method === "HEAD",
+      headers: cors,
     });
     if (!built.ok) {
       return fail(502, "response-too-large", {

@@ -50,14 +50,16 @@ export type BuiltResponse =
  */
 export function playlistResponse(
   text: string,
-  options: { gzip: boolean; limitBytes: number; head: boolean },
+  options: { gzip: boolean; limitBytes: number; head: boolean; headers?: Record<string, string> },
 ): BuiltResponse {
   const raw = Buffer.from(text, "utf8");
   const body = options.gzip ? gzipSync(raw, { level: 9 }) : raw;
+  const { Vary: extraVary, ...extra } = options.headers ?? {};
   const headers: Record<string, string> = {
     "Content-Type": PLAYLIST_CONTENT_TYPE,
     "Cache-Control": PLAYLIST_CACHE_CONTROL,
-    Vary: "Accept-Encoding",
+    ...extra,
+    Vary: extraVary ? `Accept-Encoding, ${extraVary}` : "Accept-Encoding",
   };
   if (options.gzip) headers["Content-Encoding"] = "gzip";
   const full: CloudFrontResultResponse = {

@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_BEHAVIOR, ORDERED_BEHAVIORS, type Behavior, type BehaviorKind } from "../behaviors";
 import { cacheSettingsFor, type CacheSettings } from "../cache-settings";
+import { GRANT_FORWARDING_FUNCTION_CODE } from "../../functions/handlers/forwarded-grant";
 import type { StackConfig } from "../config";
 import { MediaBucket, mediaBucketPolicy } from "./media-bucket";
 
@@ -45,6 +46,8 @@ export class Distribution extends pulumi.ComponentResource {
   readonly distribution: aws.cloudfront.Distribution;
   readonly cachePolicies: Readonly<Record<"manifest" | "playlist" | "media", aws.cloudfront.CachePolicy>>;
   readonly responseHeadersPolicy: aws.cloudfront.ResponseHeadersPolicy;
+  /** origin-request only: copies the verified grant into a forwarded header (functions/handlers/forwarded-grant.ts). */
+  readonly grantForwardingFunction?: aws.cloudfront.Function;
   readonly mediaBucket?: MediaBucket;
   readonly bucketPolicy?: aws.s3.BucketPolicy;
 
@@ -100,6 +103,21 @@ export class Distribution extends pulumi.ComponentResource {
       };
     }
 
+    if (config.edgeTrigger === "origin-request") {
+      this.grantForwardingFunction = new aws.cloudfront.Function(
+        `${name}-grant-forwarding`,
+        {
+          name: `signed-hls-cdn-${args.stack}-grant-forwarding`,
+          comment: "Copies the verified signed-URL or cookie grant into a header for the manifest function",
+          runtime: "cloudfront-js-2.0",
+          code: GRANT_FORWARDING_FUNCTION_CODE,
+          publish: true,
+        },
+        child,
+      );
+    }
+    const grantForwardingArn = this.grantForwardingFunction?.arn;
+
     const corsEnabled = config.corsOrigins.length > 0;
     const behavior = (spec: Behavior) => ({
       targetOriginId: MEDIA_ORIGIN_ID,
@@ -114,6 +132,9 @@ export class Distribution extends pulumi.ComponentResource {
       lambdaFunctionAssociations: spec.manifestEdgeFunction
         ? [{ eventType: config.edgeTrigger, lambdaArn: args.manifestFunctionVersionArn, includeBody: false }]
         : [],
+      ...(spec.manifestEdgeFunction && grantForwardingArn
+        ? { functionAssociations: [{ eventType: "viewer-request", functionArn: grantForwardingArn }] }
+        : {}),
     });
 
     this.distribution = new aws.cloudfront.Distribution(
@@ -131,8 +152,13 @@ export class Distribution extends pulumi.ComponentResource {
           ...behavior(spec),
         })),
         defaultCacheBehavior: behavior(DEFAULT_BEHAVIOR),
-        // A live segment that is not there yet must not stay a cached 404 for CloudFront's default 10 s.
-        customErrorResponses: [{ errorCode: 404, errorCachingMinTtl: 1 }],
+        // A live segment that is not there yet must not stay a cached error for CloudFront's default 10 s.
+        // S3 behind an OAC without s3:ListBucket answers a missing key with 403, not 404
+        // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Permissions").
+        customErrorResponses: [
+          { errorCode: 403, errorCachingMinTtl: 1 },
+          { errorCode: 404, errorCachingMinTtl: 1 },
+        ],
         restrictions: { geoRestriction: { restrictionType: "none" } },
         viewerCertificate: config.certificateArn
           ? {

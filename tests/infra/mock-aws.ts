@@ -111,6 +111,11 @@ export function mockNewResource(
       state.domainName = `d${hex(13)}.cloudfront.net`;
       state.status = "Deployed";
       break;
+    case "aws:cloudfront/function:Function":
+      id = physicalName;
+      state.arn = `arn:aws:cloudfront::${account}:function/${physicalName}`;
+      state.status = "UNASSOCIATED";
+      break;
     case "aws:cloudwatch/eventRule:EventRule":
       id = physicalName;
       state.name = physicalName;

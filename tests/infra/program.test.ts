@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { DEFAULT_BEHAVIOR, LL_HLS_QUERY_PARAMETERS, ORDERED_BEHAVIORS } from "../../infra/behaviors";
 import { EDGE_MEMORY_LIMIT_MB, EDGE_TIMEOUT_LIMIT_SECONDS } from "../../functions/limits";
+import { GRANT_FORWARDING_FUNCTION_CODE } from "../../functions/handlers/forwarded-grant";
 import {
   ofType,
   resourceNamed,
@@ -79,6 +80,7 @@ type Behavior = Record<string, unknown> & {
   pathPattern?: string;
   trustedKeyGroups: string[];
   lambdaFunctionAssociations?: { eventType: string; lambdaArn: string; includeBody: boolean }[];
+  functionAssociations?: { eventType: string; functionArn: string }[];
   cachePolicyId: string;
   viewerProtocolPolicy: string;
 };
@@ -122,7 +124,12 @@ for (const stack of ["dev", "prod"] as const) {
     });
 
     it("creates exactly the expected resource inventory", () => {
-      const expected = { ...COMMON_INVENTORY, ...(stack === "dev" ? S3_ORIGIN_INVENTORY : {}) };
+      const expected = {
+        ...COMMON_INVENTORY,
+        ...(stack === "dev" ? S3_ORIGIN_INVENTORY : {}),
+        // prod runs the manifest function on origin-request: plus the grant-forwarding CloudFront Function.
+        ...(stack === "prod" ? { "aws:cloudfront/function:Function": 1 } : {}),
+      };
       assert.deepEqual(inventory(run), expected);
       // No Pulumi-managed secret value exists: the private key is written by the dynamic provider only.
       assert.equal(ofType(run, "aws:secretsmanager/secretVersion:SecretVersion").length, 0);
@@ -183,8 +190,22 @@ for (const stack of ["dev", "prod"] as const) {
             { eventType: trigger, lambdaArn: edge.state.qualifiedArn, includeBody: false },
           ]);
           assert.match(String(edge.state.qualifiedArn), /:function:manifest-edge-[0-9a-f]+:1$/);
+          // origin-request: the grant-forwarding CloudFront Function runs on viewer-request (forwarded-grant.ts).
+          const functions = ofType(run, "aws:cloudfront/function:Function");
+          if (trigger === "origin-request") {
+            assert.equal(functions.length, 1);
+            assert.equal(functions[0].inputs.code, GRANT_FORWARDING_FUNCTION_CODE);
+            assert.equal(functions[0].inputs.runtime, "cloudfront-js-2.0");
+            assert.deepEqual(behavior.functionAssociations, [
+              { eventType: "viewer-request", functionArn: functions[0].state.arn },
+            ]);
+          } else {
+            assert.equal(functions.length, 0);
+            assert.equal(behavior.functionAssociations, undefined);
+          }
         } else {
           assert.deepEqual(associations, [], `${behavior.pathPattern} has no edge function`);
+          assert.equal(behavior.functionAssociations, undefined, `${behavior.pathPattern} has no function`);
         }
       }
     });
@@ -223,7 +244,7 @@ for (const stack of ["dev", "prod"] as const) {
         manifest.parametersInCacheKeyAndForwardedToOrigin.headersConfig,
         stack === "dev"
           ? { headerBehavior: "none" }
-          : { headerBehavior: "whitelist", headers: { items: ["Host"] } },
+          : { headerBehavior: "whitelist", headers: { items: ["Host", "Origin", "X-Signed-Hls-Grant"] } },
       );
       for (const pattern of ["*.m3u8", "*.ts", "*.m4s", "*.key", "*"]) {
         const key = policyOf(pattern).parametersInCacheKeyAndForwardedToOrigin;
@@ -571,7 +592,7 @@ describe("infra program under mocks: config errors stop the program", function (
       .inputs as { parametersInCacheKeyAndForwardedToOrigin: { headersConfig: unknown } };
     assert.deepEqual(manifestPolicy.parametersInCacheKeyAndForwardedToOrigin.headersConfig, {
       headerBehavior: "whitelist",
-      headers: { items: ["Host"] },
+      headers: { items: ["Host", "Origin", "X-Signed-Hls-Grant"] },
     });
     assert.equal(ofType(run, "aws:s3/bucket:Bucket").length, 0);
     assert.equal(
