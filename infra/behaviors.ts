@@ -87,6 +87,15 @@ export const DEFAULT_BEHAVIOR: Behavior = {
   llHlsQueryInCacheKey: false,
 };
 
+/**
+ * Whether the grant-forwarding CloudFront Function runs on this behavior's viewer-request
+ * event: on the manifest behavior when the manifest function runs on origin-request, which
+ * never sees the signing parameters (functions/handlers/forwarded-grant.ts).
+ */
+export function forwardsGrant(behavior: Behavior, trigger: "viewer-request" | "origin-request"): boolean {
+  return behavior.manifestEdgeFunction && trigger === "origin-request";
+}
+
 /** Matches a URL path against a CloudFront path pattern (`*` and `?` wildcards, case-sensitive). */
 export function pathPatternMatches(pattern: string, path: string): boolean {
   const normalizedPattern = pattern.startsWith("/") || pattern.startsWith("*") ? pattern : `/${pattern}`;

@@ -68,6 +68,10 @@ export function manifestEdgeConfig(config: StackConfig): ManifestEdgeDeployConfi
     fetchTimeoutMs: config.edgeTimeoutSeconds * 1000 - FUNCTION_BUDGET_MS,
     playlistLifetimeSeconds: config.maxUrlLifetimeSeconds,
     keySource: keySourceConfig(config),
+    // The same origins and credentials flag as the response headers policy (functions/handlers/edge-cors.ts).
+    ...(config.corsOrigins.length > 0
+      ? { cors: { origins: [...config.corsOrigins], allowCredentials: config.cookieMode } }
+      : {}),
   };
   // Fail the deploy, not the first viewer, on a config the handler refuses.
   checkManifestEdgeConfig({

@@ -13,6 +13,10 @@ import type {
   CloudFrontResultResponse,
 } from "../functions/handlers/cloudfront-events";
 import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, type EdgeTrigger } from "../functions/limits";
+import { isSigningParameter, parameterName } from "../functions/cloudfront/query";
+import { acceptsGzip } from "../functions/handlers/manifest-response";
+import { SIGNED_COOKIE_NAMES, type CacheSettings } from "../infra/cache-settings";
+import { runViewerFunction } from "./viewer-function";
 
 export type { CloudFrontHeaders, CloudFrontRequestEvent } from "../functions/handlers/cloudfront-events";
 export interface EventContext {
@@ -24,6 +28,10 @@ export interface EventContext {
   readonly distributionId: string;
   /** Origin the request would go to (origin-request triggers see it). */
   readonly origin: URL;
+  /** What the behavior's cache policy forwards to the origin (origin-request events carry only that). */
+  readonly forwarded: CacheSettings;
+  /** Code of the CloudFront Function associated with the behavior's viewer-request event, if any. */
+  readonly viewerFunction?: string;
 }
 
 /** Headers CloudFront never passes to a request trigger; the rest keep their original case in `key`. */
@@ -48,7 +56,12 @@ export function toCloudFrontHeaders(raw: readonly string[]): CloudFrontHeaders {
   return headers;
 }
 
-/** The event CloudFront builds for a request trigger: `uri` is the raw path, `querystring` the raw query without `?`. */
+/**
+ * The event CloudFront builds for a request trigger: `uri` is the raw path, `querystring` the raw
+ * query without `?`. A viewer-request event carries the viewer's request (after the behavior's
+ * viewer-request CloudFront Function, if any); an origin-request event carries it as forwarded to
+ * the origin (forwardToOrigin).
+ */
 export function requestEvent(
   request: IncomingMessage,
   clientIp: string,
@@ -56,7 +69,7 @@ export function requestEvent(
 ): CloudFrontRequestEvent {
   const target = request.url ?? "/";
   const queryStart = target.indexOf("?");
-  const cfRequest: CloudFrontRequest = {
+  let cfRequest: CloudFrontRequest = {
     clientIp,
     headers: {
       ...toCloudFrontHeaders(request.rawHeaders),
@@ -66,20 +79,9 @@ export function requestEvent(
     querystring: queryStart === -1 ? "" : target.slice(queryStart + 1),
     uri: queryStart === -1 ? target : target.slice(0, queryStart),
   };
-  if (context.trigger === "origin-request") {
-    cfRequest.origin = {
-      custom: {
-        domainName: context.origin.hostname,
-        port: Number(context.origin.port || (context.origin.protocol === "https:" ? 443 : 80)),
-        protocol: context.origin.protocol === "https:" ? "https" : "http",
-        path: context.origin.pathname.replace(/\/$/, ""),
-        sslProtocols: ["TLSv1.2"],
-        readTimeout: 30,
-        keepaliveTimeout: 5,
-        customHeaders: {},
-      },
-    };
-  }
+  if (context.viewerFunction) cfRequest = runViewerFunction(context.viewerFunction, cfRequest);
+  if (context.trigger === "origin-request")
+    cfRequest = forwardToOrigin(cfRequest, context.forwarded, context.origin);
   return {
     Records: [
       {
@@ -95,6 +97,90 @@ export function requestEvent(
       },
     ],
   };
+}
+
+/**
+ * The viewer's request as CloudFront forwards it to the origin, which is what an origin-request
+ * event carries (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-event-structure.html):
+ * - the query without Expires, Policy, Signature, Key-Pair-Id, and Hash-Algorithm too
+ *   (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/QueryStringParameters.html;
+ *   Hash-Algorithm is removed here as the stricter reading), then only the names the policy forwards;
+ * - only the headers and cookies the policy forwards
+ *   (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-origin-requests.html),
+ *   minus the CloudFront-* signed cookies: no page says they reach the origin, so the local edge takes
+ *   the stricter reading and drops them; `Host` is the origin's unless the policy forwards the viewer's;
+ * - Accept-Encoding normalized to what the policy's compression settings keep, and the headers
+ *   CloudFront adds itself (X-Forwarded-For, Via, User-Agent), as in the documented example event.
+ */
+export function forwardToOrigin(
+  viewer: CloudFrontRequest,
+  forwarded: CacheSettings,
+  origin: URL,
+): CloudFrontRequest {
+  const queryNames = forwarded.queryStrings;
+  const querystring = viewer.querystring
+    .split("&")
+    .filter((pair) => pair !== "" && !isSigningParameter(parameterName(pair)))
+    .filter(
+      (pair) => queryNames === "all" || (queryNames !== "none" && queryNames.includes(parameterName(pair))),
+    )
+    .join("&");
+  const headers: CloudFrontHeaders = {};
+  for (const name of forwarded.headers === "none" ? [] : forwarded.headers) {
+    const values = viewer.headers[name.toLowerCase()];
+    if (values) headers[name.toLowerCase()] = values.map((entry) => ({ ...entry }));
+  }
+  headers.host ??= [{ key: "Host", value: origin.host }];
+  const cookieNames = (forwarded.cookies === "none" ? [] : forwarded.cookies).filter(
+    (name) => !(SIGNED_COOKIE_NAMES as readonly string[]).includes(name),
+  );
+  const cookies = (viewer.headers.cookie ?? [])
+    .flatMap((entry) => entry.value.split(";"))
+    .map((part) => part.trim())
+    .filter((part) =>
+      cookieNames.includes(part.slice(0, part.indexOf("=") === -1 ? part.length : part.indexOf("="))),
+    );
+  if (cookies.length > 0) headers.cookie = [{ key: "Cookie", value: cookies.join("; ") }];
+  const acceptEncoding = viewer.headers["accept-encoding"]?.map((entry) => entry.value).join(", ");
+  if (forwarded.gzipAndBrotli && acceptEncoding) {
+    const codings = [
+      ...(accepts(acceptEncoding, "br") ? ["br"] : []),
+      ...(acceptsGzip(acceptEncoding) ? ["gzip"] : []),
+    ];
+    if (codings.length > 0)
+      headers["accept-encoding"] = [{ key: "Accept-Encoding", value: codings.join(",") }];
+  }
+  headers["x-forwarded-for"] = [{ key: "X-Forwarded-For", value: viewer.clientIp }];
+  headers["user-agent"] = [{ key: "User-Agent", value: "Amazon CloudFront" }];
+  headers.via = [{ key: "Via", value: "2.0 local-edge.cloudfront.net (CloudFront)" }];
+  return {
+    clientIp: viewer.clientIp,
+    headers,
+    method: viewer.method,
+    querystring,
+    uri: viewer.uri,
+    origin: {
+      custom: {
+        domainName: origin.hostname,
+        port: Number(origin.port || (origin.protocol === "https:" ? 443 : 80)),
+        protocol: origin.protocol === "https:" ? "https" : "http",
+        path: origin.pathname.replace(/\/$/, ""),
+        sslProtocols: ["TLSv1.2"],
+        readTimeout: 30,
+        keepaliveTimeout: 5,
+        customHeaders: {},
+      },
+    },
+  };
+}
+
+/** True when an Accept-Encoding header lists `coding` with q > 0. */
+function accepts(acceptEncoding: string, coding: string): boolean {
+  return acceptEncoding.split(",").some((part) => {
+    const [name, ...params] = part.split(";");
+    const q = params.map((param) => /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(param)?.[1]).find(Boolean);
+    return name.trim().toLowerCase() === coding && (q === undefined || Number(q) > 0);
+  });
 }
 
 /** A trigger either answers (a response) or lets the request continue (a request object). */

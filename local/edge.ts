@@ -15,7 +15,9 @@ import {
   type RequestListener,
   type ServerResponse,
 } from "node:http";
-import { behaviorForPath } from "../infra/behaviors";
+import { behaviorForPath, forwardsGrant } from "../infra/behaviors";
+import { cacheSettingsFor } from "../infra/cache-settings";
+import { GRANT_FORWARDING_FUNCTION_CODE } from "../functions/handlers/forwarded-grant";
 import { verifyRequest } from "../functions/cloudfront/verifier";
 import type { TrustedKeys } from "../functions/cloudfront/types";
 import type { EdgeTrigger } from "../functions/limits";
@@ -130,13 +132,16 @@ export function createEdge(options: EdgeOptions): LocalEdge {
     const path = pathOf(request);
     const behavior = behaviorForPath(path);
     const baseHeaders = { [EDGE_HEADERS.behavior]: [behavior.pathPattern] };
-    if (request.method !== "GET" && request.method !== "HEAD") {
+    // Every behavior allows GET, HEAD and OPTIONS (infra/components/distribution.ts). An OPTIONS
+    // preflight is checked for a signature like any request, and carries no cookies (Fetch standard,
+    // CORS-preflight fetch: credentials mode "omit"), so in cookie mode it is refused here.
+    if (request.method !== "GET" && request.method !== "HEAD" && request.method !== "OPTIONS") {
       return deny(
         request,
         response,
         path,
         "method",
-        `this distribution allows GET and HEAD, not ${request.method}`,
+        `this distribution allows GET, HEAD and OPTIONS, not ${request.method}`,
         baseHeaders,
       );
     }
@@ -172,14 +177,22 @@ export function createEdge(options: EdgeOptions): LocalEdge {
         viewerHost: host,
         distributionId: options.distributionId ?? "ELOCALEDGE",
         origin,
+        forwarded: cacheSettingsFor(behavior.kind, options.trigger),
+        ...(forwardsGrant(behavior, options.trigger)
+          ? { viewerFunction: GRANT_FORWARDING_FUNCTION_CODE }
+          : {}),
       });
       const result = await options.manifestHandler(event);
       if (isGeneratedResponse(result)) {
+        // The response headers policy is not counted on for a generated response (the stricter
+        // reading, functions/handlers/edge-cors.ts): its CORS headers are the function's own.
         const generated = toHttpReply(result, options.trigger);
-        return reply(request, response, {
-          ...generated,
-          headers: { ...generated.headers, ...signedHeaders },
-        });
+        return reply(
+          request,
+          response,
+          { ...generated, headers: { ...generated.headers, ...signedHeaders } },
+          "generated",
+        );
       }
       // The function let the request through (possibly rewritten): CloudFront sends it to the origin.
       const forwarded = event.Records[0].cf.request;
@@ -259,11 +272,18 @@ export function createEdge(options: EdgeOptions): LocalEdge {
     request: IncomingMessage,
     response: ServerResponse,
     reply: HttpReply | { status: number; headers: Record<string, string[]>; body: Buffer },
+    source: "edge" | "generated" = "edge",
   ): void {
+    const cors =
+      source === "edge"
+        ? corsHeaders(request)
+        : reply.headers["access-control-allow-origin"]
+          ? { "access-control-expose-headers": Object.values(EDGE_HEADERS).join(", ") }
+          : {};
     response.writeHead(reply.status, {
       ...reply.headers,
       "content-length": String(reply.body.length),
-      ...corsHeaders(request),
+      ...cors,
     });
     response.end(request.method === "HEAD" ? undefined : reply.body);
   }

@@ -106,7 +106,7 @@ function keyCacheReport(component: string, log: (line: string) => void) {
  * edge location has its own).
  */
 export function createLocalManifestHandler(
-  context: LocalHandlerContext & { readonly edgePort: number },
+  context: LocalHandlerContext & { readonly edgePort: number; readonly corsOrigins: readonly string[] },
 ): ManifestHandler {
   const { cloud, options, log } = context;
   const keys = createActiveKeyProvider(cloud.keySourceConfig, {
@@ -122,6 +122,8 @@ export function createLocalManifestHandler(
       fetchTimeoutMs: 3000,
       playlistLifetimeSeconds: options.urlLifetimeSeconds,
       keySource: cloud.keySourceConfig,
+      // The local stack serves URL and cookie sessions side by side: credentials allowed.
+      cors: { origins: context.corsOrigins, allowCredentials: true },
     },
     {
       keys,

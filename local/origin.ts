@@ -49,6 +49,23 @@ export function resolveUnderRoot(root: string, urlPath: string): string | undefi
   return file.startsWith(base + sep) ? file : undefined;
 }
 
+/**
+ * The bucket grants the distribution's OAC s3:GetObject only, so a missing key is
+ * 403 AccessDenied, never 404 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html,
+ * "Permissions"; infra/components/media-bucket.ts), and it has no CORS configuration, so
+ * a preflight OPTIONS is 403 (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTOPTIONSobject.html).
+ */
+const S3_NO_CORS = "CORSResponse: CORS is not enabled for this bucket.";
+
+function s3Error(response: ServerResponse, status: number, code: string, message: string): void {
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+  response.writeHead(status, {
+    "content-type": "application/xml",
+    "content-length": Buffer.byteLength(body),
+  });
+  response.end(body);
+}
+
 export function createOriginHandler(options: OriginOptions): RequestListener {
   const nowMs = options.nowMs ?? Date.now;
   const startedMs = nowMs();
@@ -60,13 +77,14 @@ export function createOriginHandler(options: OriginOptions): RequestListener {
   };
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === "OPTIONS") return s3Error(response, 403, "AccessForbidden", S3_NO_CORS);
     if (request.method !== "GET" && request.method !== "HEAD") {
       return sendText(response, 405, "origin: only GET and HEAD\n", { allow: "GET, HEAD" });
     }
     const path = new URL(request.url ?? "/", "http://origin.invalid").pathname;
     const file = resolveUnderRoot(options.root, path);
     const info = file ? await stat(file).catch(() => undefined) : undefined;
-    if (!file || !info?.isFile()) return sendText(response, 404, "origin: not found\n");
+    if (!file || !info?.isFile()) return s3Error(response, 403, "AccessDenied", "Access Denied");
 
     const extension = extname(file).toLowerCase();
     const contentType = CONTENT_TYPES[extension] ?? "application/octet-stream";

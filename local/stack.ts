@@ -52,6 +52,11 @@ export interface LocalStackHooks {
   readonly deploymentDelaySeconds?: number;
 }
 
+/** Origins the page may have: both loopback spellings of its port (the stack's corsOrigins). */
+export function pageOriginsFor(appPort: number): string[] {
+  return [`http://${LOCAL_HOSTNAME}:${appPort}`, `http://127.0.0.1:${appPort}`];
+}
+
 /** A server whose listener is set once the other servers' ports are known. */
 function lateServer(): { server: Server; use(listener: RequestListener): void } {
   let listener: RequestListener = (_request, response) => {
@@ -92,6 +97,8 @@ export async function startLocalStack(
       signer: `http://${LOCAL_HOSTNAME}:${ports.signer}`,
       origin: `http://127.0.0.1:${ports.origin}`,
     };
+    // The page's real origin: a browser on http://127.0.0.1:<port> sends that Origin, not localhost's.
+    const pageOrigins = pageOriginsFor(ports.app);
     const cloud = openLocalCloud({ ...options, deploymentDelaySeconds: hooks.deploymentDelaySeconds ?? 1 });
 
     servers.origin.use(
@@ -104,10 +111,16 @@ export async function startLocalStack(
     edge = createEdge({
       originUrl: urls.origin,
       trustedKeys: () => cloud.trustedKeys(),
-      manifestHandler: createLocalManifestHandler({ cloud, options, edgePort: ports.edge, log }),
+      manifestHandler: createLocalManifestHandler({
+        cloud,
+        options,
+        edgePort: ports.edge,
+        corsOrigins: pageOrigins,
+        log,
+      }),
       trigger: options.trigger,
       distributionDomain: LOCAL_DISTRIBUTION_DOMAIN,
-      allowedOrigins: [new URL(urls.page).origin],
+      allowedOrigins: pageOrigins,
       distributionId: cloud.stack.distributionId,
       log,
       onRequest: hooks.onEdgeRequest,

@@ -7,7 +7,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_BEHAVIOR, ORDERED_BEHAVIORS, type Behavior, type BehaviorKind } from "../behaviors";
+import {
+  DEFAULT_BEHAVIOR,
+  ORDERED_BEHAVIORS,
+  forwardsGrant,
+  type Behavior,
+  type BehaviorKind,
+} from "../behaviors";
 import { cacheSettingsFor, type CacheSettings } from "../cache-settings";
 import { GRANT_FORWARDING_FUNCTION_CODE } from "../../functions/handlers/forwarded-grant";
 import type { StackConfig } from "../config";
@@ -103,7 +109,7 @@ export class Distribution extends pulumi.ComponentResource {
       };
     }
 
-    if (config.edgeTrigger === "origin-request") {
+    if ([...ORDERED_BEHAVIORS, DEFAULT_BEHAVIOR].some((spec) => forwardsGrant(spec, config.edgeTrigger))) {
       this.grantForwardingFunction = new aws.cloudfront.Function(
         `${name}-grant-forwarding`,
         {
@@ -132,7 +138,7 @@ export class Distribution extends pulumi.ComponentResource {
       lambdaFunctionAssociations: spec.manifestEdgeFunction
         ? [{ eventType: config.edgeTrigger, lambdaArn: args.manifestFunctionVersionArn, includeBody: false }]
         : [],
-      ...(spec.manifestEdgeFunction && grantForwardingArn
+      ...(forwardsGrant(spec, config.edgeTrigger) && grantForwardingArn
         ? { functionAssociations: [{ eventType: "viewer-request", functionArn: grantForwardingArn }] }
         : {}),
     });

@@ -1,11 +1,18 @@
 /**
  * CloudFront request events for the handler tests, starting from the example
  * events in the AWS documentation ("Lambda@Edge event structure": viewer
- * request example, origin request example) and changing only uri, query,
- * headers and client IP.
+ * request example, origin request example). The input is what the VIEWER
+ * sent; an origin-request event carries it as CloudFront forwards it to the
+ * origin (the manifest behavior's viewer-request CloudFront Function, then
+ * signing parameters removed and only the forwarded headers and cookies:
+ * local/cloudfront-event.ts, the same code the local edge runs).
  */
-import type { CloudFrontRequestEvent } from "../../functions/handlers/cloudfront-events";
+import type { CloudFrontRequest, CloudFrontRequestEvent } from "../../functions/handlers/cloudfront-events";
+import { GRANT_FORWARDING_FUNCTION_CODE } from "../../functions/handlers/forwarded-grant";
 import type { EdgeTrigger } from "../../functions/limits";
+import { cacheSettingsFor } from "../../infra/cache-settings";
+import { forwardToOrigin } from "../../local/cloudfront-event";
+import { runViewerFunction } from "../../local/viewer-function";
 
 const VIEWER_REQUEST_EXAMPLE = {
   Records: [
@@ -82,10 +89,8 @@ export interface EventInput {
 }
 
 export function requestEvent(trigger: EdgeTrigger, input: EventInput): CloudFrontRequestEvent {
-  const example = structuredClone(
-    trigger === "viewer-request" ? VIEWER_REQUEST_EXAMPLE : ORIGIN_REQUEST_EXAMPLE,
-  );
-  const request = example.Records[0].cf.request as CloudFrontRequestEvent["Records"][0]["cf"]["request"];
+  const viewer = structuredClone(VIEWER_REQUEST_EXAMPLE);
+  const request = viewer.Records[0].cf.request as CloudFrontRequest;
   request.uri = input.uri;
   request.querystring = input.querystring ?? "";
   request.method = input.method ?? "GET";
@@ -93,5 +98,17 @@ export function requestEvent(trigger: EdgeTrigger, input: EventInput): CloudFron
   for (const [key, value] of Object.entries(input.headers ?? {})) {
     request.headers[key.toLowerCase()] = [{ key, value }];
   }
-  return example as CloudFrontRequestEvent;
+  if (trigger === "viewer-request") return viewer as CloudFrontRequestEvent;
+  const example = structuredClone(ORIGIN_REQUEST_EXAMPLE);
+  const origin = example.Records[0].cf.request.origin.custom;
+  const forwarded = forwardToOrigin(
+    runViewerFunction(GRANT_FORWARDING_FUNCTION_CODE, request),
+    cacheSettingsFor("manifest", "origin-request"),
+    new URL(`${origin.protocol}://${origin.domainName}`),
+  );
+  return {
+    Records: [
+      { cf: { config: example.Records[0].cf.config, request: { ...forwarded, origin: { custom: origin } } } },
+    ],
+  } as CloudFrontRequestEvent;
 }

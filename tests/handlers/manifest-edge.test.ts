@@ -378,20 +378,19 @@ for (const trigger of EDGE_TRIGGERS) {
           name: "no viewer signature -> 403",
           status: 403,
           error: "viewer-grant-unreadable",
-          event: () => requestEvent("viewer-request", { uri: "/vod/asset1/master._m3u8" }),
+          event: () => requestEvent(trigger, { uri: "/vod/asset1/master._m3u8" }),
         },
         {
           name: "expired viewer signature -> 403",
           status: 403,
           error: "viewer-grant-expired",
-          event: () =>
-            requestEvent("viewer-request", viewerRequest("/vod/asset1/master._m3u8", { expires: NOW })),
+          event: () => requestEvent(trigger, viewerRequest("/vod/asset1/master._m3u8", { expires: NOW })),
         },
         {
           name: "POST -> 405",
           status: 405,
           error: "method-not-allowed",
-          event: (viewer) => requestEvent("viewer-request", { ...viewer, method: "POST" }),
+          event: (viewer) => requestEvent(trigger, { ...viewer, method: "POST" }),
         },
       ];
       for (const testCase of cases) {

@@ -54,4 +54,12 @@ describe("infra entrypoints: handler configs from the stack config", () => {
     assert.equal(edge.trigger, "origin-request");
     assert.equal(edge.fetchTimeoutMs, 9000);
   });
+
+  it("edge CORS: the stack's corsOrigins, with credentials in cookie mode; none without origins", () => {
+    const edge = manifestEdgeConfig(
+      validateStackConfig({ ...base, corsOrigins: "https://player.example.com", cookieMode: "true" }, "dev"),
+    );
+    assert.deepEqual(edge.cors, { origins: ["https://player.example.com"], allowCredentials: true });
+    assert.equal(manifestEdgeConfig(validateStackConfig(base, "dev")).cors, undefined);
+  });
 });

@@ -41,15 +41,24 @@ describe("local origin", () => {
     assert.match(next, /#EXT-X-MEDIA-SEQUENCE:1\n/);
   });
 
-  it("refuses paths outside its root, unknown files and methods other than GET and HEAD", async () => {
+  it("refuses paths outside its root, unknown files and methods other than GET and HEAD as S3 behind an OAC does", async () => {
     assert.equal(resolveUnderRoot("/srv/media", "/../etc/passwd"), undefined);
     assert.equal(resolveUnderRoot("/srv/media", "/a/%2e%2e/%2e%2e/etc/passwd"), undefined);
     assert.equal(resolveUnderRoot("/srv/media", "/a/%00"), undefined);
     assert.equal(resolveUnderRoot("/srv/media", "/a/%E0%A4%A"), undefined);
     assert.equal(resolveUnderRoot("/srv/media", "/ts/a.ts"), "/srv/media/ts/a.ts");
-    assert.equal((await fetch(`${base}/ts/%2e%2e/%2e%2e/package.json`)).status, 404);
-    assert.equal((await fetch(`${base}/ts/missing.ts`)).status, 404);
-    assert.equal((await fetch(`${base}/ts`)).status, 404);
+    // No s3:ListBucket for the OAC: a missing key is 403 AccessDenied, never 404.
+    assert.equal((await fetch(`${base}/ts/%2e%2e/%2e%2e/package.json`)).status, 403);
+    const missing = await fetch(`${base}/ts/missing.ts`);
+    assert.equal(missing.status, 403);
+    assert.match(await missing.text(), /<Code>AccessDenied<\/Code>/);
+    assert.equal((await fetch(`${base}/ts`)).status, 403);
+    // No CORS configuration on the bucket: a preflight is 403.
+    const preflight = await fetch(`${base}/ts/enc.key`, {
+      method: "OPTIONS",
+      headers: { origin: "http://localhost:8400", "access-control-request-method": "GET" },
+    });
+    assert.equal(preflight.status, 403);
     assert.equal((await fetch(`${base}/ts/enc.key`, { method: "POST" })).status, 405);
     const head = await fetch(`${base}/ts/enc.key`, { method: "HEAD" });
     assert.equal(head.status, 200);
