@@ -64,6 +64,7 @@ export interface EdgeOptions {
 
 export interface EdgeRequestEntry {
   readonly path: string;
+  readonly method: string;
   readonly behavior: string;
   /** The signing key of an accepted request. */
   readonly keyPairId?: string;
@@ -159,6 +160,7 @@ export function createEdge(options: EdgeOptions): LocalEdge {
 
     options.onRequest?.({
       path,
+      method: request.method ?? "",
       behavior: behavior.pathPattern,
       keyPairId: verdict.keyPairId,
       signedBy: verdict.source,
@@ -215,7 +217,12 @@ export function createEdge(options: EdgeOptions): LocalEdge {
     headers: Record<string, string[]>,
   ): void {
     stats.rejected++;
-    options.onRequest?.({ path, behavior: headers[EDGE_HEADERS.behavior]?.[0] ?? "", rejected: code });
+    options.onRequest?.({
+      path,
+      method: request.method ?? "",
+      behavior: headers[EDGE_HEADERS.behavior]?.[0] ?? "",
+      rejected: code,
+    });
     stats.rejections.push({ at: new Date().toISOString(), path, code, reason });
     if (stats.rejections.length > MAX_REMEMBERED_REJECTIONS) stats.rejections.shift();
     log(`edge: 403 ${path} ${code}: ${reason}`);

@@ -85,7 +85,7 @@ for (const trigger of EDGE_TRIGGERS) {
     for (const mode of ["url", "cookies"] as const) {
       it(`plays a master and its child playlist with signed ${mode}`, async () => {
         const session = await openSession(stack, mode, "ts");
-        const headers = mode === "cookies" ? { cookie: session.cookie } : {};
+        const headers: Record<string, string> = mode === "cookies" ? { cookie: session.cookie } : {};
         const master = await send(session.masterUrl, headers);
         assert.equal(master.status, 200, `${master.headers["x-local-edge-reason"]} ${master.text}`);
         const childUrl = firstChild(master, session.masterUrl);
