@@ -85,6 +85,13 @@ describe("origin-request grant: only what CloudFront verified reaches the functi
     const request = event.Records[0].cf.request;
     assert.equal(request.querystring, "lang=en");
     assert.equal(request.headers.cookie, undefined);
+    // Only what the *._m3u8 cache policy forwards, plus what CloudFront adds itself.
+    assert.deepEqual(
+      Object.keys(request.headers).sort(),
+      ["host", "user-agent", "via", "x-forwarded-for", FORWARDED_GRANT_HEADER.toLowerCase()].sort(),
+    );
+    assert.equal(request.headers["user-agent"]?.[0].value, "Amazon CloudFront");
+    assert.equal(request.headers.host?.[0].value, HOST, "the viewer's Host is in the manifest key");
     assert.equal(
       request.headers[FORWARDED_GRANT_HEADER.toLowerCase()]?.[0].value,
       queryOf(url).replace("lang=en&", ""),

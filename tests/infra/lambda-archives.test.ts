@@ -20,6 +20,11 @@ import { gunzipSync } from "node:zlib";
 import { Signer } from "../../functions/cloudfront/signer";
 import { verifyRequest } from "../../functions/cloudfront/verifier";
 import { EDGE_PACKAGE_LIMIT_BYTES } from "../../functions/limits";
+import type { CloudFrontRequest } from "../../functions/handlers/cloudfront-events";
+import { GRANT_FORWARDING_FUNCTION_CODE } from "../../functions/handlers/forwarded-grant";
+import { cacheSettingsFor } from "../../infra/cache-settings";
+import { forwardToOrigin } from "../../local/cloudfront-event";
+import { runViewerFunction } from "../../local/viewer-function";
 import { AwsStub } from "./aws-stub";
 import { ofType, resourceNamed, runProgram, type ProgramRun } from "./harness";
 import { compressedArchiveBytes, invokeLambda, unpackArchive, type LambdaArchive } from "./lambda-runner";
@@ -122,6 +127,22 @@ function viewerRequestEvent(signedUrl: string, trigger: string, distributionDoma
       },
     ],
   };
+}
+
+/**
+ * An origin-request event as CloudFront builds it from the viewer's request: the grant-forwarding
+ * CloudFront Function first, then only what the *._m3u8 cache policy forwards (local/cloudfront-event.ts).
+ */
+function asForwardedToOrigin<T extends ReturnType<typeof viewerRequestEvent>>(event: T): T {
+  const record = event.Records[0].cf;
+  if (record.config.eventType !== "origin-request") return event;
+  const viewer = record.request as unknown as CloudFrontRequest;
+  record.request = forwardToOrigin(
+    runViewerFunction(GRANT_FORWARDING_FUNCTION_CODE, viewer),
+    cacheSettingsFor("manifest", "origin-request"),
+    new URL("https://origin.example.com"),
+  ) as unknown as typeof record.request;
+  return event;
 }
 
 /** Every URI the rewritten playlist names, resolved against the playlist URL. */
@@ -321,7 +342,7 @@ describe("infra Lambda archives: serialized closures run in their own process", 
         fs.writeFileSync(hook, FETCH_HOOK);
         const edge = await invokeLambda(
           directory,
-          viewerRequestEvent(signedUrl, trigger, distributionDomainName),
+          asForwardedToOrigin(viewerRequestEvent(signedUrl, trigger, distributionDomainName)),
           { ...stub.environment(), TEST_ORIGIN_URL: origin.url },
           hook,
         );
@@ -391,7 +412,7 @@ describe("infra Lambda archives: serialized closures run in their own process", 
       delete request.headers["accept-encoding"];
       const edge = await invokeLambda(
         directory,
-        event,
+        asForwardedToOrigin(event),
         { ...stub.environment(), TEST_ORIGIN_URL: origin.url },
         hook,
       );
