@@ -7,12 +7,12 @@
  */
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { request } from "node:http";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { EDGE_TRIGGERS } from "../../functions/limits";
 import { defaultOptions, checkOptions, type LocalStackOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
+import { openSession, sendToLocal } from "../support/local-stack-client";
 import { requireTool } from "../support/tools";
 import { launchChromium, type LaunchedBrowser } from "./chromium";
 
@@ -58,45 +58,9 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-interface Reply {
-  status: number;
-  reason: string;
-}
-
 /** GET through 127.0.0.1 with an explicit Host header. */
-function get(url: string, host?: string): Promise<Reply> {
-  const parsed = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: parsed.port,
-        path: parsed.pathname + parsed.search,
-        headers: { host: host ?? parsed.host },
-      },
-      (res) => {
-        res.resume();
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, reason: String(res.headers["x-local-edge-reason"] ?? "") }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-async function openSession(stack: LocalStack, mode: "url" | "cookies", asset: string) {
-  const response = await fetch(new URL("/api/session", stack.urls.page.replace("localhost", "127.0.0.1")), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ mode, asset }),
-  });
-  assert.equal(response.status, 200, await response.clone().text());
-  return {
-    body: (await response.json()) as { masterUrl: string; expires: number; keyPairId: string },
-    setCookie: response.headers.getSetCookie(),
-  };
+function get(url: string, host?: string) {
+  return sendToLocal(url, host ? { host } : {});
 }
 
 for (const trigger of EDGE_TRIGGERS)

@@ -51,6 +51,12 @@ function handler() {
   );
 }
 
+function cookieHeader(cookies: object): string {
+  return Object.entries(cookies)
+    .map(([name, value]) => `${name}=${String(value)}`)
+    .join("; ");
+}
+
 function queryOf(url: string): string {
   return url.slice(url.indexOf("?") + 1);
 }
@@ -77,9 +83,7 @@ describe("origin-request grant: only what CloudFront verified reaches the functi
       uri: PATH,
       querystring: queryOf(url),
       headers: {
-        Cookie: Object.entries(cookies)
-          .map(([name, value]) => `${name}=${value}`)
-          .join("; "),
+        Cookie: cookieHeader(cookies),
       },
     });
     const request = event.Records[0].cf.request;
@@ -115,9 +119,7 @@ describe("origin-request grant: only what CloudFront verified reaches the functi
         uri: PATH,
         querystring: queryOf(url),
         headers: {
-          Cookie: Object.entries(forgedCookies)
-            .map(([name, value]) => `${name}=${value}`)
-            .join("; "),
+          Cookie: cookieHeader(forgedCookies),
           [FORWARDED_GRANT_HEADER]: forgedHeader,
         },
       }),
@@ -136,9 +138,7 @@ describe("origin-request grant: only what CloudFront verified reaches the functi
     event.Records[0].cf.request.headers.cookie = [
       {
         key: "Cookie",
-        value: Object.entries(forgedCookies)
-          .map(([name, value]) => `${name}=${value}`)
-          .join("; "),
+        value: cookieHeader(forgedCookies),
       },
     ];
     const response = (await handler()(event)) as CloudFrontResultResponse;
@@ -155,9 +155,7 @@ describe("origin-request grant: only what CloudFront verified reaches the functi
       requestEvent("origin-request", {
         uri: PATH,
         headers: {
-          Cookie: Object.entries(cookies)
-            .map(([name, value]) => `${name}=${value}`)
-            .join("; "),
+          Cookie: cookieHeader(cookies),
         },
       }),
     )) as CloudFrontResultResponse;

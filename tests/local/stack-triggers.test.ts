@@ -6,59 +6,18 @@
  * 127.0.0.1), a missing object is 403, a cookie-mode preflight is 403.
  */
 import assert from "node:assert/strict";
-import { request } from "node:http";
 import { EDGE_TRIGGERS } from "../../functions/limits";
 import { checkOptions, defaultOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
-/** A request to a localhost URL over 127.0.0.1, keeping its Host. */
-function send(url: string, headers: Record<string, string> = {}, method = "GET"): Promise<Reply> {
-  const parsed = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: parsed.port,
-        path: parsed.pathname + parsed.search,
-        method,
-        headers: { host: parsed.host, ...headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
-}
+import {
+  openSession as openAppSession,
+  sendToLocal as send,
+  type LocalReply as Reply,
+} from "../support/local-stack-client";
 
 async function openSession(stack: LocalStack, mode: "url" | "cookies", asset: string) {
-  const response = await fetch(new URL("/api/session", stack.urls.page.replace("localhost", "127.0.0.1")), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ mode, asset }),
-  });
-  assert.equal(response.status, 200, await response.clone().text());
-  const body = (await response.json()) as { masterUrl: string };
-  const cookie = response.headers
-    .getSetCookie()
-    .map((line) => line.slice(0, line.indexOf(";")))
-    .join("; ");
-  return { masterUrl: body.masterUrl, cookie };
+  const session = await openAppSession(stack, mode, asset);
+  return { masterUrl: session.body.masterUrl, cookie: session.cookie };
 }
 
 /** The first child playlist URI of a master, resolved against it. */
