@@ -22,17 +22,23 @@ export interface AttributeSpan {
   readonly wellFormed: boolean;
 }
 
-/** Scans `text` from `start` (the character after `TAG:`) to its end. Linear; never throws. */
+/**
+ * Scans `text` from `start` (the character after `TAG:`) to its end. Linear: every character is
+ * looked at a bounded number of times, whatever the mix of commas, `=` and quotes. Never throws.
+ */
 export function scanAttributes(text: string, start: number): AttributeSpan[] {
   const spans: AttributeSpan[] = [];
   let index = start;
   while (index < text.length) {
-    const equals = text.indexOf("=", index);
-    const comma = text.indexOf(",", index);
-    if (equals < 0) break;
-    if (comma >= 0 && comma < equals) {
-      // An item without `=`: not an attribute; skip it.
-      index = comma + 1;
+    // The first `,` or `=` from here decides: `,` ends an item without `=` (skipped), `=` names one.
+    let equals = index;
+    while (equals < text.length && text.charCodeAt(equals) !== 61 /* = */) {
+      if (text.charCodeAt(equals) === 44 /* , */) break;
+      equals++;
+    }
+    if (equals === text.length) break;
+    if (text.charCodeAt(equals) === 44) {
+      index = equals + 1;
       continue;
     }
     const name = text.slice(index, equals).trim();
