@@ -258,8 +258,7 @@ function visitTag(
     defineVariable(context.variables, content, offset, context.queryValue);
     return;
   }
-  for (const span of scanAttributes(content, offset)) {
-    if (!names.includes(span.name)) continue;
+  for (const span of scanAttributes(content, offset, names)) {
     const value = content.slice(span.valueStart, span.valueEnd);
     const decision: UriDecision = span.wellFormed
       ? decideUri(value, context, !span.quoted)

@@ -26,6 +26,9 @@ export function queryValueOf(url: URL): QueryValue {
   };
 }
 
+/** The attributes of EXT-X-DEFINE the rewriter reads. */
+const DEFINE_ATTRIBUTES: readonly string[] = ["NAME", "VALUE", "QUERYPARAM", "IMPORT"];
+
 /** Records one EXT-X-DEFINE line (content after `#EXT-X-DEFINE:` starts at `start`). */
 export function defineVariable(
   variables: Variables,
@@ -33,7 +36,7 @@ export function defineVariable(
   start: number,
   queryValue: QueryValue,
 ): void {
-  const spans = scanAttributes(line, start);
+  const spans = scanAttributes(line, start, DEFINE_ATTRIBUTES);
   const name = attributeValue(line, spans, "NAME");
   const queryParam = attributeValue(line, spans, "QUERYPARAM");
   const imported = attributeValue(line, spans, "IMPORT");
@@ -50,8 +53,11 @@ export function defineVariable(
     value = undefined;
   }
   if (key === undefined) return;
-  // A second definition of a name is an error for players; never guess which one wins.
-  variables.set(key, variables.has(key) ? undefined : value);
+  // A second definition of a name is an error for players; never guess which one wins. (The size
+  // tells a new name from a known one: one hash lookup per definition instead of two.)
+  const known = variables.size;
+  variables.set(key, value);
+  if (variables.size === known) variables.set(key, undefined);
 }
 
 /** True when `text` contains at least one `{$name}` reference. */
