@@ -16,10 +16,9 @@
 import { performance } from "node:perf_hooks";
 import { generateKeyPair, Signer } from "../functions/cloudfront";
 import type { CloudFrontResultResponse } from "../functions/handlers/cloudfront-events";
-import { createManifestHandler } from "../functions/handlers/manifest-edge";
 import { PlaylistError, playlistPolicy, rewritePlaylist } from "../functions/hls";
 import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, largestPlaylistForResponse } from "../functions/limits";
-import { requestEvent } from "../tests/handlers/events";
+import { handlerServing, signedViewerEvent } from "../tests/support/manifest-edge";
 import { vodMediaPlaylist } from "../tests/support/playlists";
 
 const HOST = "d111111abcdef8.cloudfront.net";
@@ -151,29 +150,8 @@ console.log(
 
 /** One request through the manifest edge handler (gzip accepted, HTTPS origin in memory): ms and status. */
 async function throughEdge(trigger: "viewer-request" | "origin-request", body: string): Promise<string> {
-  const handler = createManifestHandler(
-    {
-      distributionDomain: HOST,
-      trigger,
-      fetch: { mode: "origin", originBaseUrl: "https://origin.example.com" },
-      fetchTimeoutMs: 2000,
-      playlistLifetimeSeconds: 3600,
-      keySource: { region: "us-east-1", parameterPrefix: "/bench" },
-    },
-    {
-      keys: { getSigner: async () => signer },
-      fetchText: async () => ({ status: 200, body: Buffer.from(body) }),
-      now: () => NOW,
-      log: () => undefined,
-    },
-  );
-  const path = new URL(PLAYLIST_URL).pathname;
-  const viewer = signer.signUrl(PLAYLIST_URL, { expires: NOW + 3600, resource: { folderOf: PLAYLIST_URL } });
-  const event = requestEvent(trigger, {
-    uri: path,
-    querystring: viewer.slice(viewer.indexOf("?") + 1),
-    headers: { Host: HOST, "Accept-Encoding": "gzip" },
-  });
+  const handler = handlerServing(trigger, body, { signer, now: NOW, host: HOST });
+  const event = signedViewerEvent(trigger, PLAYLIST_URL, { signer, now: NOW, gzip: true });
   const start = performance.now();
   const response = (await handler(event)) as CloudFrontResultResponse;
   return `${(performance.now() - start).toFixed(0)} ms (${response.status})`;

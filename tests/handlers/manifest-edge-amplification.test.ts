@@ -8,14 +8,13 @@ import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { generateKeyPair, Signer } from "../../functions/cloudfront";
 import type { CloudFrontResultResponse } from "../../functions/handlers/cloudfront-events";
-import { createManifestHandler } from "../../functions/handlers/manifest-edge";
 import {
   EDGE_GENERATED_RESPONSE_LIMIT_BYTES,
   largestPlaylistForResponse,
   type EdgeTrigger,
 } from "../../functions/limits";
+import { handlerServing, signedViewerEvent } from "../support/manifest-edge";
 import { vodMediaPlaylist } from "../support/playlists";
-import { requestEvent } from "./events";
 
 const NOW = 1_800_000_000;
 const HOST = "d111111abcdef8.cloudfront.net";
@@ -26,33 +25,16 @@ const signer = new Signer({ keyPairId: "K2JCJMDEHXQW5F", privateKey: pair.privat
 /** The handler over an HTTPS origin serving `body` for every path; returns the response and the log lines. */
 async function serve(trigger: EdgeTrigger, body: string, gzip: boolean, query = "") {
   const logs: Record<string, unknown>[] = [];
-  const handler = createManifestHandler(
-    {
-      distributionDomain: HOST,
-      trigger,
-      fetch: { mode: "origin", originBaseUrl: "https://origin.example.com" },
-      fetchTimeoutMs: 2000,
-      playlistLifetimeSeconds: 3600,
-      keySource: { region: "us-east-1", parameterPrefix: "/cloudfront-signer/test" },
-    },
-    {
-      keys: { getSigner: async () => signer },
-      fetchText: async () => ({ status: 200, body: Buffer.from(body) }),
-      now: () => NOW,
-      log: (line) => logs.push(line as Record<string, unknown>),
-    },
-  );
-  const path = "/vod/asset1/index._m3u8";
-  const signed = signer.signUrl(`https://${HOST}${path}${query ? `?${query}` : ""}`, {
-    expires: NOW + 7200,
-    resource: { folderOf: `${ASSET}x` },
+  const handler = handlerServing(trigger, body, {
+    signer,
+    now: NOW,
+    host: HOST,
+    log: (line) => logs.push(line as Record<string, unknown>),
   });
-  const event = requestEvent(trigger, {
-    uri: path,
-    querystring: signed.slice(signed.indexOf("?") + 1),
-    headers: { Host: HOST, ...(gzip ? { "Accept-Encoding": "gzip" } : {}) },
-  });
-  const response = (await handler(event)) as CloudFrontResultResponse;
+  const url = `${ASSET}index._m3u8${query ? `?${query}` : ""}`;
+  const response = (await handler(
+    signedViewerEvent(trigger, url, { signer, now: NOW, gzip }),
+  )) as CloudFrontResultResponse;
   return { response, logs };
 }
 
