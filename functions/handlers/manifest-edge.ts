@@ -9,7 +9,12 @@ import { SigningInputError } from "../cloudfront/errors";
 import { PlaylistError, isMalformedPlaylist, rawPlaylistPath, DEFAULT_MAX_PLAYLIST_BYTES } from "../hls";
 import type { KeySourceConfig } from "../keys/config";
 import type { ActiveKeyProvider } from "../keys/types";
-import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, EDGE_TIMEOUT_LIMIT_SECONDS, type EdgeTrigger } from "../limits";
+import {
+  EDGE_GENERATED_RESPONSE_LIMIT_BYTES,
+  EDGE_TIMEOUT_LIMIT_SECONDS,
+  largestPlaylistForResponse,
+  type EdgeTrigger,
+} from "../limits";
 import {
   headerValue,
   type CloudFrontRequest,
@@ -259,6 +264,7 @@ export function createManifestHandler(
 
     let text: string;
     let signatures: number;
+    const gzip = acceptsGzip(headerValue(request.headers, "accept-encoding"));
     try {
       const signed = signPlaylist({
         playlist: fetched.body,
@@ -269,12 +275,18 @@ export function createManifestHandler(
         lifetimeSeconds: config.playlistLifetimeSeconds,
         now,
         maxPlaylistBytes,
+        // Stops the rewrite as soon as no response could hold it (amplification, issue 11 item 10).
+        maxOutputBytes: largestPlaylistForResponse(limitBytes, gzip),
       });
       text = signed.rewrite.text;
       signatures = signed.rewrite.signatures;
     } catch (error) {
       if (error instanceof PlaylistError && error.code === "too-large") {
         return fail(502, "origin-playlist-too-large", { maxPlaylistBytes });
+      }
+      if (error instanceof PlaylistError && error.code === "output-too-large") {
+        const reason = `the rewritten playlist passes ${largestPlaylistForResponse(limitBytes, gzip)} bytes, more than any ${gzip ? "gzipped" : "uncompressed"} response within the ${config.trigger} limit of ${limitBytes} holds`;
+        return fail(502, "response-too-large", { reason, gzip, limitBytes });
       }
       if (isMalformedPlaylist(error)) return fail(502, "origin-not-hls", { reason: error.code });
       if (error instanceof PlaylistError && error.code === "grant-expired")
@@ -283,7 +295,7 @@ export function createManifestHandler(
     }
 
     const built = playlistResponse(text, {
-      gzip: acceptsGzip(headerValue(request.headers, "accept-encoding")),
+      gzip,
       limitBytes,
       head: request.method === "HEAD",
       headers: cors,

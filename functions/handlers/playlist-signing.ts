@@ -27,6 +27,8 @@ export interface SignPlaylistInput {
   /** Clock, epoch seconds. */
   readonly now: number;
   readonly maxPlaylistBytes?: number;
+  /** Largest rewritten playlist, UTF-8 bytes: past it the rewrite stops with `output-too-large`. */
+  readonly maxOutputBytes?: number;
 }
 
 export interface SignedPlaylist {
@@ -47,6 +49,7 @@ export function signPlaylist(input: SignPlaylistInput): SignedPlaylist {
     policy,
     allowedHosts: input.allowedHosts,
     maxInputBytes: input.maxPlaylistBytes,
+    maxOutputBytes: input.maxOutputBytes,
     signedQuery: (statement) => input.signer.signedQueryFor(statement),
   });
   return { rewrite, policy };

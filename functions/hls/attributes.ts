@@ -22,59 +22,95 @@ export interface AttributeSpan {
   readonly wellFormed: boolean;
 }
 
-/** Scans `text` from `start` (the character after `TAG:`) to its end. Linear; never throws. */
-export function scanAttributes(text: string, start: number): AttributeSpan[] {
+/**
+ * Scans `text` from `start` (the character after `TAG:`) to its end. Linear: every character is
+ * looked at a bounded number of times, whatever the mix of commas, `=` and quotes. Never throws.
+ * With `wanted`, only the attributes of those names are reported, and other names are compared
+ * in place: a line of a million attributes costs no allocation per attribute.
+ */
+export function scanAttributes(text: string, start: number, wanted?: readonly string[]): AttributeSpan[] {
   const spans: AttributeSpan[] = [];
   let index = start;
   while (index < text.length) {
-    const equals = text.indexOf("=", index);
-    const comma = text.indexOf(",", index);
-    if (equals < 0) break;
-    if (comma >= 0 && comma < equals) {
-      // An item without `=`: not an attribute; skip it.
-      index = comma + 1;
+    // The first `,` or `=` from here decides: `,` ends an item without `=` (skipped), `=` names one.
+    let equals = index;
+    while (equals < text.length && text.charCodeAt(equals) !== 61 /* = */) {
+      if (text.charCodeAt(equals) === 44 /* , */) break;
+      equals++;
+    }
+    if (equals === text.length) break;
+    if (text.charCodeAt(equals) === 44) {
+      index = equals + 1;
       continue;
     }
-    const name = text.slice(index, equals).trim();
+    const name = wanted ? wantedName(text, index, equals, wanted) : text.slice(index, equals).trim();
     const valueIndex = equals + 1;
     if (text.charCodeAt(valueIndex) === 34 /* " */) {
       const close = text.indexOf('"', valueIndex + 1);
       if (close < 0) {
-        spans.push({
-          name,
-          valueStart: valueIndex + 1,
-          valueEnd: text.length,
-          quoted: true,
-          wellFormed: false,
-        });
+        if (name !== undefined) {
+          spans.push({
+            name,
+            valueStart: valueIndex + 1,
+            valueEnd: text.length,
+            quoted: true,
+            wellFormed: false,
+          });
+        }
         break;
       }
       const after = close + 1;
       const next = text.indexOf(",", after);
-      const trailing = text.slice(after, next < 0 ? text.length : next);
-      spans.push({
-        name,
-        valueStart: valueIndex + 1,
-        valueEnd: close,
-        quoted: true,
-        wellFormed: trailing.trim() === "",
-      });
+      if (name !== undefined) {
+        const trailing = text.slice(after, next < 0 ? text.length : next);
+        spans.push({
+          name,
+          valueStart: valueIndex + 1,
+          valueEnd: close,
+          quoted: true,
+          wellFormed: trailing.trim() === "",
+        });
+      }
       if (next < 0) break;
       index = next + 1;
     } else {
       const end = text.indexOf(",", valueIndex);
-      spans.push({
-        name,
-        valueStart: valueIndex,
-        valueEnd: end < 0 ? text.length : end,
-        quoted: false,
-        wellFormed: true,
-      });
+      if (name !== undefined) {
+        spans.push({
+          name,
+          valueStart: valueIndex,
+          valueEnd: end < 0 ? text.length : end,
+          quoted: false,
+          wellFormed: true,
+        });
+      }
       if (end < 0) break;
       index = end + 1;
     }
   }
   return spans;
+}
+
+/** The name in text[start, end), trimmed as String.prototype.trim does, when it is one of `wanted`. */
+function wantedName(text: string, start: number, end: number, wanted: readonly string[]): string | undefined {
+  let first = start;
+  let last = end;
+  while (first < last && isAsciiSpace(text.charCodeAt(first))) first++;
+  while (last > first && isAsciiSpace(text.charCodeAt(last - 1))) last--;
+  if (first < last && (text.charCodeAt(first) > 127 || text.charCodeAt(last - 1) > 127)) {
+    // Unicode spaces (trim removes them too) are rare enough for the slow path.
+    const name = text.slice(start, end).trim();
+    return wanted.includes(name) ? name : undefined;
+  }
+  for (const name of wanted) {
+    if (name.length === last - first && text.startsWith(name, first)) return name;
+  }
+  return undefined;
+}
+
+/** The ASCII characters String.prototype.trim removes: tab, LF, VT, FF, CR, space. */
+function isAsciiSpace(code: number): boolean {
+  return (code >= 9 && code <= 13) || code === 32;
 }
 
 /** The value of the first attribute called `name`, or undefined. */

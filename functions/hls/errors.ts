@@ -14,6 +14,8 @@
  * - `invalid-options`: the caller passed options the rewriter cannot honour
  *   (unparsable playlist URL, a policy resource that is not `<prefix>*`, a malformed query suffix).
  * - `grant-expired`: the viewer's grant has already expired, so no policy can be issued.
+ * - `output-too-large`: the rewritten playlist would pass the caller's `maxOutputBytes`; the
+ *   rewriter stops as soon as it knows, without building the rest.
  */
 export type PlaylistErrorCode =
   | "too-large"
@@ -22,7 +24,8 @@ export type PlaylistErrorCode =
   | "nul-byte"
   | "bare-carriage-return"
   | "invalid-options"
-  | "grant-expired";
+  | "grant-expired"
+  | "output-too-large";
 
 export class PlaylistError extends Error {
   readonly code: PlaylistErrorCode;
@@ -34,7 +37,12 @@ export class PlaylistError extends Error {
   }
 }
 
-/** True for the refusals that describe the playlist itself (as opposed to the caller's options). */
+/** True for the refusals that describe the playlist itself (as opposed to the caller's options or limits). */
 export function isMalformedPlaylist(error: unknown): error is PlaylistError {
-  return error instanceof PlaylistError && error.code !== "invalid-options" && error.code !== "grant-expired";
+  return (
+    error instanceof PlaylistError &&
+    error.code !== "invalid-options" &&
+    error.code !== "grant-expired" &&
+    error.code !== "output-too-large"
+  );
 }

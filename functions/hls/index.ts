@@ -1,4 +1,4 @@
-/** Lossless HLS playlist rewriting: pure, no dependency. */
+/** Lossless HLS playlist rewriting: pure, no package dependency (limits come from ../limits). */
 export { PlaylistError, isMalformedPlaylist, type PlaylistErrorCode } from "./errors";
 export { DEFAULT_MAX_PLAYLIST_BYTES, validatePlaylist } from "./lines";
 export { scanAttributes, type AttributeSpan } from "./attributes";

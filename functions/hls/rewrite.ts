@@ -18,7 +18,7 @@ import {
   type UriContext,
   type UriDecision,
 } from "./urls";
-import { defineVariable } from "./variables";
+import { defineVariable, queryValueOf } from "./variables";
 
 export interface RewriteOptions {
   /**
@@ -39,6 +39,11 @@ export interface RewriteOptions {
   readonly allowedHosts?: readonly string[];
   /** Largest input accepted, UTF-8 bytes. Default DEFAULT_MAX_PLAYLIST_BYTES. */
   readonly maxInputBytes?: number;
+  /**
+   * Largest output, UTF-8 bytes (the edge passes limits.ts largestPlaylistForResponse): past it the
+   * rewrite stops at once with `output-too-large`, so memory and time stay bounded by it. Default: none.
+   */
+  readonly maxOutputBytes?: number;
 }
 
 export interface RewriteStats {
@@ -96,7 +101,8 @@ export function rewritePlaylist(input: string | Uint8Array, options: RewriteOpti
   // Every piece of the output is ASCII when the input is: the signed query is checked above, and a
   // rewritten reference passed the (ASCII-only) URI character check.
   const ascii = Buffer.byteLength(text, "utf8") === text.length;
-  const output = visitPlaylist(text, context, ascii, (decision) => {
+  const maxOutputBytes = options.maxOutputBytes ?? Infinity;
+  const output = visitPlaylist(text, context, ascii, maxOutputBytes, (decision) => {
     uris++;
     if (decision.kind === "untouched") {
       untouched[decision.reason] = (untouched[decision.reason] ?? 0) + 1;
@@ -107,6 +113,8 @@ export function rewritePlaylist(input: string | Uint8Array, options: RewriteOpti
     const tail = (suffixAfter[separator] ??= separator + query);
     return fragment === undefined ? [head, tail] : [head, tail, fragment];
   });
+  // Characters never outnumber UTF-8 bytes, so the count while visiting only stops early when sure.
+  if (!ascii && Buffer.byteLength(output, "utf8") > maxOutputBytes) throw outputTooLarge(maxOutputBytes);
   return { text: output, signatures: rewritten > 0 ? 1 : 0, stats: { uris, rewritten, untouched } };
 }
 
@@ -118,7 +126,7 @@ export function findUris(
   const context = buildContext(options);
   const text = validatePlaylist(input, options.maxInputBytes ?? DEFAULT_MAX_PLAYLIST_BYTES);
   const found: UriOccurrence[] = [];
-  visitPlaylist(text, context, false, (decision, value, line, tag, attribute) => {
+  visitPlaylist(text, context, false, Infinity, (decision, value, line, tag, attribute) => {
     found.push({ line, value, decision, ...(tag === undefined ? {} : { tag, attribute }) });
     return undefined;
   });
@@ -138,6 +146,7 @@ function buildContext(options: Omit<RewriteOptions, "signedQuery">): UriContext 
     baseDirectoryInScope: baseDirectory.startsWith(prefix),
     scopePrefix: prefix,
     variables: new Map(),
+    queryValue: queryValueOf(base),
   };
 }
 
@@ -152,24 +161,44 @@ type Replace = (
 /** Replaces text[start, end) (which reads `written`) by the parts. */
 type Emit = (start: number, end: number, parts: readonly string[], written: string) => void;
 
+function outputTooLarge(maxOutputBytes: number, line?: number): PlaylistError {
+  const where = line === undefined ? "" : ` (stopped at line ${line + 1})`;
+  return new PlaylistError("output-too-large", `rewritten playlist passes ${maxOutputBytes} bytes${where}`);
+}
+
 /**
  * One pass over the text by offsets: the output is the input with each
- * replaced value span swapped, every other byte copied in long slices.
+ * replaced value span swapped, every other byte copied in long slices. Every
+ * scan stays within its line; the output is counted as it grows.
  */
-function visitPlaylist(text: string, context: UriContext, ascii: boolean, replace: Replace): string {
+function visitPlaylist(
+  text: string,
+  context: UriContext,
+  ascii: boolean,
+  maxOutputBytes: number,
+  replace: Replace,
+): string {
   const pieces: string[] = [];
   let copied = 0;
+  // Characters produced so far: a lower bound of the output's UTF-8 size that only grows.
+  let produced = 0;
+  let line = 1;
   const emit: Emit = (start, end, parts, written) => {
     // A value kept as written (plus a suffix, the common case; usually the very same string) is
     // copied with the text before it: one piece instead of two.
     const kept = parts[0] === written;
-    pieces.push(text.slice(copied, kept ? end : start));
-    for (let index = kept ? 1 : 0; index < parts.length; index++) pieces.push(parts[index]);
+    const before = text.slice(copied, kept ? end : start);
+    pieces.push(before);
+    produced += before.length;
+    for (let index = kept ? 1 : 0; index < parts.length; index++) {
+      pieces.push(parts[index]);
+      produced += parts[index].length;
+    }
     copied = end;
+    if (produced > maxOutputBytes) throw outputTooLarge(maxOutputBytes, line);
   };
   // Line 0 is the validated #EXTM3U header (possibly after a BOM).
   let start = text.indexOf("\n") + 1;
-  let line = 1;
   while (start > 0 && start < text.length) {
     const lf = text.indexOf("\n", start);
     const lineEnd = lf < 0 ? text.length : lf;
@@ -190,6 +219,7 @@ function visitPlaylist(text: string, context: UriContext, ascii: boolean, replac
     start = lineEnd + 1;
     line++;
   }
+  if (produced + (text.length - copied) > maxOutputBytes) throw outputTooLarge(maxOutputBytes);
   if (copied === 0) return text;
   pieces.push(text.slice(copied));
   return joinPieces(pieces, ascii);
@@ -197,6 +227,11 @@ function visitPlaylist(text: string, context: UriContext, ascii: boolean, replac
 
 function isBlank(code: number): boolean {
   return code === 32 || code === 9;
+}
+
+/** `[A-Z0-9-]`: the characters of tag names (RFC 8216 4.2 attribute names use the same set). */
+function isTagNameCharacter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 45;
 }
 
 function visitTag(
@@ -210,19 +245,20 @@ function visitTag(
 ): void {
   // Every tag with URIs (and EXT-X-DEFINE) starts with `#EXT-X-`: EXTINF and comments leave here.
   if (text.charCodeAt(start + 4) !== 45 /* - */ || !text.startsWith("#EXT-X-", start)) return;
-  const colon = text.indexOf(":", start);
-  if (colon < 0 || colon >= end) return;
+  // The tag name runs to the colon; a character no tag name has (or the line's end) first: no tag of ours.
+  let colon = start + 7;
+  while (colon < end && isTagNameCharacter(text.charCodeAt(colon))) colon++;
+  if (colon >= end || text.charCodeAt(colon) !== 58 /* : */) return;
   const tag = text.slice(start + 1, colon);
   const names = tag === DEFINE_TAG ? undefined : uriAttributesOf(tag);
   if (tag !== DEFINE_TAG && !names) return;
   const content = text.slice(start, end);
   const offset = colon + 1 - start;
   if (!names) {
-    defineVariable(context.variables, content, offset, context.base);
+    defineVariable(context.variables, content, offset, context.queryValue);
     return;
   }
-  for (const span of scanAttributes(content, offset)) {
-    if (!names.includes(span.name)) continue;
+  for (const span of scanAttributes(content, offset, names)) {
     const value = content.slice(span.valueStart, span.valueEnd);
     const decision: UriDecision = span.wellFormed
       ? decideUri(value, context, !span.quoted)

@@ -4,9 +4,10 @@
  * and write the reference back in its shortest form that still resolves to
  * the same absolute URL. Pure; never throws for any input string.
  */
+import { MAX_SIGNED_REFERENCE_CHARACTERS } from "../limits";
 import { PlaylistError } from "./errors";
 import { RAW_PLAYLIST_SUFFIX, edgePlaylistPath, renameReference } from "./rename";
-import { hasReferences, substitute, type Variables } from "./variables";
+import { hasReferences, substitute, type QueryValue, type Variables } from "./variables";
 
 /** Why a URI was left exactly as written. */
 export type UntouchedReason =
@@ -16,6 +17,7 @@ export type UntouchedReason =
   | "skd-uri"
   | "other-scheme"
   | "unresolved-variable"
+  | "too-long"
   | "invalid-uri"
   | "foreign-host"
   | "already-signed"
@@ -37,6 +39,8 @@ export interface UriContext {
   /** Literal prefix of the policy resource: a URI is in scope when its URL starts with it. */
   readonly scopePrefix: string;
   readonly variables: Variables;
+  /** QUERYPARAM values: the playlist URL's query parameters. */
+  readonly queryValue: QueryValue;
 }
 
 /**
@@ -86,6 +90,8 @@ export function directoryOf(url: URL): string {
 /** Decides one URI value as written in the playlist. `forbidComma`: the value is an unquoted attribute. */
 export function decideUri(written: string, context: UriContext, forbidComma: boolean): UriDecision {
   if (written === "") return { kind: "untouched", reason: "empty" };
+  // Before any pattern runs: every check below is then bounded by the limit, not by the line.
+  if (written.length > MAX_SIGNED_REFERENCE_CHARACTERS) return { kind: "untouched", reason: "too-long" };
   // The common case first: a plain relative path, which can hold no scheme and no variable.
   if (SIMPLE_REFERENCE.test(written) && !(forbidComma && written.includes(","))) {
     const simple = decideSimple(written, context);
@@ -95,9 +101,9 @@ export function decideUri(written: string, context: UriContext, forbidComma: boo
   if (schemeReason) return { kind: "untouched", reason: schemeReason };
   let text = written;
   if (hasReferences(text)) {
-    const substituted = substitute(text, context.variables);
-    if (substituted === undefined) return { kind: "untouched", reason: "unresolved-variable" };
-    text = substituted;
+    const substituted = substitute(text, context.variables, MAX_SIGNED_REFERENCE_CHARACTERS);
+    if ("refused" in substituted) return { kind: "untouched", reason: substituted.refused };
+    text = substituted.text;
     if (text === "") return { kind: "untouched", reason: "empty" };
     const substitutedSchemeReason = schemeRefusal(text);
     if (substitutedSchemeReason) return { kind: "untouched", reason: substitutedSchemeReason };
@@ -168,10 +174,25 @@ function shortestReference(written: string, target: URL, base: URL): string {
     candidates.push(target.pathname + tail);
   }
   let best = href;
-  for (const candidate of candidates) {
+  for (const written of candidates) {
+    const candidate = withoutSchemeLikeStart(written);
     if (candidate.length < best.length && resolvesTo(candidate, base, href)) best = candidate;
   }
   return best;
+}
+
+/**
+ * `./` before a relative reference whose first path segment holds a `:` (`2024-05-01T10:00:00Z.ts`):
+ * RFC 3986 (4.2) forbids that form, and hls.js' url-toolkit takes `2024-05-01T10:` for a scheme,
+ * so the signed segment would be requested from the embedding page's host.
+ */
+function withoutSchemeLikeStart(reference: string): string {
+  for (let index = 0; index < reference.length; index++) {
+    const code = reference.charCodeAt(index);
+    if (code === 58 /* : */) return `./${reference}`;
+    if (code === 47 /* / */ || code === 63 /* ? */ || code === 35 /* # */) break;
+  }
+  return reference;
 }
 
 function resolvesTo(reference: string, base: URL, href: string): boolean {
@@ -188,17 +209,30 @@ function directoryRelative(basePath: string, targetPath: string): string {
   let common = 0;
   while (common < from.length && common < to.length - 1 && from[common] === to[common]) common++;
   const relative = "../".repeat(from.length - common) + to.slice(common).join("/");
-  // `a:b` would read as a scheme, and an empty path as "this playlist".
-  if (relative === "" || /^[^/]*:/.test(relative)) return `./${relative}`;
-  return relative;
+  // An empty path would read as "this playlist" (a `:` in the first segment is shortestReference's).
+  return relative === "" ? "./" : relative;
 }
 
+/** A name longer than this cannot decode to a signing parameter (at most 3 characters per `%XX`). */
+const LONGEST_ENCODED_SIGNING_NAME = 3 * Math.max(...SIGNING_PARAMETERS.map((name) => name.length));
+
 function hasSigningParameter(query: string): boolean {
-  if (query === "") return false;
-  for (const pair of query.split("&")) {
-    const equals = pair.indexOf("=");
-    const name = equals < 0 ? pair : pair.slice(0, equals);
-    if (SIGNING_PARAMETERS.includes(name) || SIGNING_PARAMETERS.includes(safeDecode(name))) return true;
+  let start = 0;
+  while (start < query.length) {
+    let nameEnd = start;
+    while (nameEnd < query.length) {
+      const code = query.charCodeAt(nameEnd);
+      if (code === 61 /* = */ || code === 38 /* & */) break;
+      nameEnd++;
+    }
+    // Empty and long names are skipped without a copy: a crafted `&&&&…` query costs one step each.
+    if (nameEnd > start && nameEnd - start <= LONGEST_ENCODED_SIGNING_NAME) {
+      const name = query.slice(start, nameEnd);
+      if (SIGNING_PARAMETERS.includes(name) || SIGNING_PARAMETERS.includes(safeDecode(name))) return true;
+    }
+    const end = query.indexOf("&", nameEnd);
+    if (end < 0) break;
+    start = end + 1;
   }
   return false;
 }

@@ -1,0 +1,48 @@
+/** The manifest edge handler over an in-memory HTTPS origin, and a viewer's signed request for it (tests and bench/). */
+import type { Signer } from "../../functions/cloudfront";
+import type { CloudFrontRequestEvent } from "../../functions/handlers/cloudfront-events";
+import { createManifestHandler, type ManifestHandler } from "../../functions/handlers/manifest-edge";
+import type { EdgeTrigger } from "../../functions/limits";
+import { requestEvent } from "../handlers/events";
+
+/** The handler for `trigger`, its origin answering `body` for every path. */
+export function handlerServing(
+  trigger: EdgeTrigger,
+  body: string,
+  options: { signer: Signer; now: number; host: string; log?: (line: object) => void },
+): ManifestHandler {
+  return createManifestHandler(
+    {
+      distributionDomain: options.host,
+      trigger,
+      fetch: { mode: "origin", originBaseUrl: "https://origin.example.com" },
+      fetchTimeoutMs: 2000,
+      playlistLifetimeSeconds: 3600,
+      keySource: { region: "us-east-1", parameterPrefix: "/cloudfront-signer/test" },
+    },
+    {
+      keys: { getSigner: async () => options.signer },
+      fetchText: async () => ({ status: 200, body: Buffer.from(body) }),
+      now: () => options.now,
+      log: options.log ?? (() => undefined),
+    },
+  );
+}
+
+/** The event of a viewer holding a URL signed for `playlistUrl`'s folder (its query kept). */
+export function signedViewerEvent(
+  trigger: EdgeTrigger,
+  playlistUrl: string,
+  options: { signer: Signer; now: number; gzip: boolean },
+): CloudFrontRequestEvent {
+  const url = new URL(playlistUrl);
+  const signed = options.signer.signUrl(playlistUrl, {
+    expires: options.now + 7200,
+    resource: { folderOf: `${url.origin}${url.pathname}` },
+  });
+  return requestEvent(trigger, {
+    uri: url.pathname,
+    querystring: signed.slice(signed.indexOf("?") + 1),
+    headers: { Host: url.host, ...(options.gzip ? { "Accept-Encoding": "gzip" } : {}) },
+  });
+}
