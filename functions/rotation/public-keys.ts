@@ -9,7 +9,7 @@
 import { MAX_PUBLIC_KEYS_PER_ACCOUNT } from "../limits";
 import type { ResolvedRotationConfig } from "./config";
 import { RotationConfigError, isServiceError } from "./errors";
-import { isGeneratedKeyName } from "./names";
+import { isGeneratedKeyName, publicKeyName } from "./names";
 import { keysInUse, type Observation } from "./observation";
 import type { CloudFrontPort, RotationPorts } from "./ports";
 import type { RotationState } from "./state";
@@ -24,6 +24,11 @@ function keysTheStateNeeds(state: RotationState): string[] {
   return [current.newKeyId, ...current.replaced.map((entry) => entry.keyId)].filter(
     (keyId): keyId is string => keyId !== undefined,
   );
+}
+
+/** The name create-key gives the attempt in progress: its key may exist before the state records it. */
+function namesTheStateNeeds(config: ResolvedRotationConfig, state: RotationState): string[] {
+  return state.current ? [publicKeyName(config, state.current.id, state.current.attempt)] : [];
 }
 
 /**
@@ -43,9 +48,10 @@ export async function pruneLeftoverKeys(
     ...keysInUse(observation),
     ...keysTheStateNeeds(state),
   ]);
+  const keepNames = namesTheStateNeeds(config, state);
   const deleted: string[] = [];
   for (const key of await ports.cloudFront.listPublicKeys()) {
-    if (keep.has(key.id) || !isGeneratedKeyName(config, key.name)) continue;
+    if (keep.has(key.id) || keepNames.includes(key.name) || !isGeneratedKeyName(config, key.name)) continue;
     // PublicKeyInUse: a key group outside this stack holds it; it stays.
     if ((await deletePublicKeyIfPresent(ports.cloudFront, key.id)) === "deleted") deleted.push(key.id);
   }

@@ -212,6 +212,10 @@ export async function runRotation(
     };
   }
   const released = await holder.release();
+  if (released === "not-held" && stepsDone.length === 0 && result.outcome !== "failed") {
+    // Another run wrote the lease right after ours: it, not this run, is the one acting.
+    result = { outcome: "busy", message: "another run took the lease at the same moment", stepsDone };
+  }
   if (released === "failed") {
     await audit({
       step: "lease",

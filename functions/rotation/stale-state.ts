@@ -17,25 +17,22 @@ export function stackIdentity(config: ResolvedRotationConfig): StackIdentity {
 }
 
 /**
- * For states written before the identity was recorded: stale when a key the
- * state names as active or as the rotation's new key is neither in a slot
- * group nor an existing public key.
+ * For states written before the identity was recorded: stale when the key the
+ * state names as active is in neither slot group. A live stack's active key is
+ * always in one (the topology check refuses to act otherwise); a destroyed
+ * stack's key may still exist (rotation-made keys outlive `pulumi destroy`),
+ * so existence alone proves nothing. Discarding a live stack's history is
+ * safe: keys it does not know are bounded by the parameters' last change.
  */
 export function legacyStaleReason(
   cloudFront: CloudFrontPort,
   config: ResolvedRotationConfig,
 ): (state: RotationState) => Promise<string | undefined> {
   return async (state) => {
-    const named = [state.activeKeyId, state.current?.newKeyId].filter(
-      (keyId): keyId is string => keyId !== undefined,
-    );
-    if (named.length === 0) return undefined;
+    const keyId = state.activeKeyId;
+    if (keyId === undefined) return undefined;
     const groups = await Promise.all(config.slots.map((slot) => cloudFront.getKeyGroup(slot.keyGroupId)));
-    for (const keyId of named) {
-      if (groups.some((group) => group.items.includes(keyId))) continue;
-      if (!(await cloudFront.getPublicKey(keyId)))
-        return `names public key ${keyId}, which does not exist (a destroyed stack's state)`;
-    }
-    return undefined;
+    if (groups.some((group) => group.items.includes(keyId))) return undefined;
+    return `names active key ${keyId}, which neither of this stack's key groups holds (a destroyed stack's state)`;
   };
 }
