@@ -4,11 +4,13 @@
  * destroyed stack's rotation state).
  */
 import assert from "node:assert/strict";
+import { CloudFrontClient, ListPublicKeysCommand } from "@aws-sdk/client-cloudfront";
+import { mockClient } from "aws-sdk-client-mock";
 import { generateKeyPair } from "../../functions/cloudfront/keys";
 import { parameterNames } from "../../functions/keys";
 import { MAX_PUBLIC_KEYS_PER_ACCOUNT } from "../../functions/limits";
 import { resolveRotationConfig, runRotation, type RotationConfig } from "../../functions/rotation";
-import { toServiceError } from "../../functions/rotation/aws";
+import { AwsCloudFront, toServiceError } from "../../functions/rotation/aws";
 import { InMemoryCloud } from "../../functions/rotation/memory";
 import { isGeneratedKeyName } from "../../functions/rotation/names";
 import { FakeClock, makeStack, PREFIX, readRotationState, violations, type TestStack } from "./support";
@@ -201,4 +203,37 @@ describe("a stack re-created under the same parameter prefix (issue 10 item 9)",
       assert.equal(state.completedRotations, 1);
     });
   }
+});
+
+describe("AwsCloudFront.listPublicKeys", () => {
+  it("reads every page of ListPublicKeys (Marker / NextMarker)", async () => {
+    const cloudFront = mockClient(CloudFrontClient);
+    try {
+      const created = new Date(1_800_000_000_000);
+      cloudFront
+        .on(ListPublicKeysCommand, { Marker: undefined })
+        .resolves({
+          PublicKeyList: {
+            MaxItems: 1,
+            Quantity: 1,
+            NextMarker: "K2",
+            Items: [{ Id: "K1", Name: "a", EncodedKey: "x", CreatedTime: created }],
+          },
+        })
+        .on(ListPublicKeysCommand, { Marker: "K2" })
+        .resolves({
+          PublicKeyList: {
+            MaxItems: 1,
+            Quantity: 1,
+            Items: [{ Id: "K2", Name: "b", EncodedKey: "y", CreatedTime: created }],
+          },
+        });
+      assert.deepEqual(await new AwsCloudFront().listPublicKeys(), [
+        { id: "K1", name: "a", createdAt: 1_800_000_000 },
+        { id: "K2", name: "b", createdAt: 1_800_000_000 },
+      ]);
+    } finally {
+      cloudFront.restore();
+    }
+  });
 });

@@ -46,6 +46,8 @@ describe("rotation lease: never orphaned (issue 11 item 7)", () => {
   it("a run that loses the lease race leaves no lease behind; the next run is not blocked", async () => {
     const stack = makeStack();
     const base = stack.cloud.ports();
+    // The state parameter exists (a first-ever race is settled by create-without-Overwrite instead).
+    assert.equal((await runRotation(base, stack.rotation, { owner: "first" })).outcome, "idle");
     let reached!: () => void;
     let release!: () => void;
     const readDone = new Promise<void>((resolve) => (reached = resolve));
