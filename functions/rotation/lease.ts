@@ -25,6 +25,12 @@
  *   check above is what stops the stale holder.
  * What no SSM call can close: the one round trip between the check and the
  * write it guards. CloudFront writes carry IfMatch ETags on top.
+ *
+ * Why not a separate lock parameter created without Overwrite: that is a
+ * compare-and-swap for taking a free lock only. Releasing needs DeleteParameter,
+ * and taking over a dead holder's lock is delete-then-create, which two takers
+ * can interleave (A deletes, A creates, B deletes A's lock, B creates): no
+ * stronger than the version fence, with one more parameter and IAM action.
  */
 import { LeaseLostError, isServiceError } from "./errors";
 import type { Clock, ParameterStorePort } from "./ports";

@@ -18,7 +18,7 @@ import {
 } from "../../functions/rotation";
 import { fencedPorts } from "../../functions/rotation/fence";
 import { acquireLease } from "../../functions/rotation/lease";
-import { makeStack, PREFIX, violations, type TestStack } from "./support";
+import { makeStack, pauseFirstCall, PREFIX, violations, type TestStack } from "./support";
 
 /** Ports whose first CreatePublicKey returns only when `resume()` is called: the laptop sleeps right after it. */
 function pausingAfterCreatePublicKey(stack: TestStack): {
@@ -27,27 +27,12 @@ function pausingAfterCreatePublicKey(stack: TestStack): {
   resume: () => void;
 } {
   const base = stack.cloud.ports();
-  let resume!: () => void;
-  let reached!: () => void;
-  const gate = new Promise<void>((resolve) => (resume = resolve));
-  const paused = new Promise<void>((resolve) => (reached = resolve));
-  let first = true;
+  const pause = pauseFirstCall(base.cloudFront.createPublicKey, "after");
   const ports: RotationPorts = {
     ...base,
-    cloudFront: {
-      ...base.cloudFront,
-      createPublicKey: async (input) => {
-        const created = await base.cloudFront.createPublicKey(input);
-        if (first) {
-          first = false;
-          reached();
-          await gate;
-        }
-        return created;
-      },
-    },
+    cloudFront: { ...base.cloudFront, createPublicKey: pause.wrapped },
   };
-  return { ports, paused, resume };
+  return { ports, paused: pause.paused, resume: pause.resume };
 }
 
 /** The key id inside the secret signers load now, and whether a slot group trusts it. */

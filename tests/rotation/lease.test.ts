@@ -9,7 +9,15 @@ import { mockClient } from "aws-sdk-client-mock";
 import { distributionDeployment, revokeKey, runRotation, ServiceError } from "../../functions/rotation";
 import type { RotationPorts } from "../../functions/rotation";
 import { AwsCloudFront } from "../../functions/rotation/aws";
-import { FakeClock, makeStack, PREFIX, readRotationState, violations, type TestStack } from "./support";
+import {
+  FakeClock,
+  makeStack,
+  pauseFirstCall,
+  PREFIX,
+  readRotationState,
+  violations,
+  type TestStack,
+} from "./support";
 
 /** Ports whose UpdateKeyGroup fails once, after which the next `failedWrites` PutParameter calls fail too. */
 function failingRevocationPorts(stack: TestStack, failedWrites: number): RotationPorts {
@@ -48,31 +56,14 @@ describe("rotation lease: never orphaned (issue 11 item 7)", () => {
     const base = stack.cloud.ports();
     // The state parameter exists (a first-ever race is settled by create-without-Overwrite instead).
     assert.equal((await runRotation(base, stack.rotation, { owner: "first" })).outcome, "idle");
-    let reached!: () => void;
-    let release!: () => void;
-    const readDone = new Promise<void>((resolve) => (reached = resolve));
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let held = true;
     // Run "late" reads a free lease, then its write is delayed until run "early" has come and gone.
-    const late: RotationPorts = {
-      ...base,
-      parameters: {
-        ...base.parameters,
-        putParameter: async (name, value, options) => {
-          if (held) {
-            held = false;
-            reached();
-            await gate;
-          }
-          return base.parameters.putParameter(name, value, options);
-        },
-      },
-    };
+    const pause = pauseFirstCall(base.parameters.putParameter, "before");
+    const late: RotationPorts = { ...base, parameters: { ...base.parameters, putParameter: pause.wrapped } };
     const lateRun = runRotation(late, stack.rotation, { owner: "late" });
-    await readDone;
+    await pause.paused;
     const early = await runRotation(base, stack.rotation, { owner: "early" });
     assert.equal(early.outcome, "idle", early.message);
-    release();
+    pause.resume();
     await lateRun;
     assert.equal((await readRotationState(stack))!.lease, undefined, "no lease is left behind");
     const next = await runRotation(base, stack.rotation, { owner: "next" });
