@@ -99,7 +99,8 @@ export async function runRotation(
   // Every mutating call below re-checks the lease first (fence.ts).
   const fenced = fencedPorts(ports, holder, config.parameterPrefix);
   const stepsDone: string[] = [];
-  let result: RotationRunResult | undefined;
+  let result: RotationRunResult | undefined = unfinishedRevocation(holder.state);
+  if (result) await audit({ step: "start", outcome: "refused", message: result.message });
   try {
     const maxSteps = options.maxSteps ?? 12;
     for (let iteration = 0; iteration < maxSteps && !result; iteration++) {
@@ -227,6 +228,17 @@ export async function runRotation(
     ...result,
     step: result.step ?? holder.state.current?.step,
     rotationId: result.rotationId ?? holder.state.current?.id,
+  };
+}
+
+/** A revocation that failed part-way comes first: the rotation must not act around a key being revoked. */
+function unfinishedRevocation(state: RotationState): RotationRunResult | undefined {
+  const revocation = state.revocation;
+  if (!revocation) return undefined;
+  return {
+    outcome: "refused",
+    message: `revocation ${revocation.id} of ${revocation.keyId} is unfinished; run \`signed-hls-cdn revoke --key-id ${revocation.keyId} --yes\` again to finish it`,
+    stepsDone: [],
   };
 }
 

@@ -96,12 +96,20 @@ describe("rotation lease: never orphaned (issue 11 item 7)", () => {
     assert.deepEqual(await violations(stack), []);
   });
 
-  it("releases a failed revocation's lease with retries", async () => {
+  it("releases a failed revocation's lease with retries; the rotation refuses to act until the revocation is finished", async () => {
     const stack = makeStack();
     const compromised = stack.cloud.stack(PREFIX)!.activeKeyId;
     const failed = await revokeKey(failingRevocationPorts(stack, 1), stack.rotation, compromised);
     assert.equal(failed.outcome, "failed");
     assert.equal((await readRotationState(stack))!.lease, undefined);
+
+    const keys = stack.cloud.publicKeyIds();
+    const blocked = await runRotation(stack.cloud.ports(), stack.rotation, { force: true });
+    assert.equal(blocked.outcome, "refused");
+    assert.ok(blocked.message.includes(`revoke --key-id ${compromised} --yes\` again`), blocked.message);
+    assert.deepEqual(stack.cloud.publicKeyIds(), keys, "nothing pruned or created meanwhile");
+    assert.equal((await revokeKey(stack.cloud.ports(), stack.rotation, compromised)).outcome, "revoked");
+    assert.notEqual((await runRotation(stack.cloud.ports(), stack.rotation)).outcome, "refused");
   });
 
   it("revoke takes a live rotation lease only with --break-lease; the rotation run stops before its next write", async () => {
