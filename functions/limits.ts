@@ -27,6 +27,13 @@ export const EDGE_PACKAGE_LIMIT_BYTES = {
 export const MAX_KEY_GROUPS_PER_BEHAVIOR = 4;
 export const MAX_KEYS_PER_KEY_GROUP = 5;
 
+/**
+ * CloudFront: public keys per AWS account (default quota; CreatePublicKey then
+ * fails with TooManyPublicKeys).
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html
+ */
+export const MAX_PUBLIC_KEYS_PER_ACCOUNT = 10;
+
 /** CloudFront: the largest epoch time a policy may carry (2038-01-19T03:14:07Z). */
 export const MAX_EPOCH_SECONDS = 2147483647;
 

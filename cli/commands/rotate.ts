@@ -1,5 +1,5 @@
 /** `signed-hls-cdn rotate`: advance (or start, with --force) a stack's key rotation; --dry-run prints the plan. */
-import { runRotation, resolveRotationConfig } from "../../functions/rotation";
+import { commandLineDeadlineSeconds, runRotation, resolveRotationConfig } from "../../functions/rotation";
 import { parseFlags } from "../args";
 import { EXIT, UsageError, type CommandIo } from "../io";
 import type { Command } from "../registry";
@@ -11,7 +11,9 @@ Runs the key rotation once, exactly as the scheduled Lambda does: it takes the
 rotation lease, advances the rotation as far as it can (create the key, stage
 it in the inactive key group, wait for Deployed, promote, wait for signer
 caches, delete the replaced key) and stops where it must wait. Run it again to
-continue. It never untrusts a key that may still be in use.
+continue. It never untrusts a key that may still be in use. It stops before
+any write once half its lease has passed (a laptop that sleeps mid-run never
+writes after another run took over), and re-checks the lease before each write.
 
   --force      start a rotation now, before the interval is up (still refused
                if a key that may be in use would be untrusted)
@@ -29,14 +31,16 @@ async function run(args: string[], io: CommandIo): Promise<number> {
     "dry-run": { type: "boolean" },
   });
   const target = resolveTarget(flags, io);
+  let deadlineSeconds: number;
   try {
-    resolveRotationConfig(target.rotation);
+    deadlineSeconds = commandLineDeadlineSeconds(resolveRotationConfig(target.rotation));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const result = await runRotation(target.ports, target.rotation, {
     force: flags.force === true,
     dryRun: flags["dry-run"] === true,
+    deadlineSeconds,
   });
   if (flags.json) {
     io.stdout(`${JSON.stringify(result, null, 2)}\n`);

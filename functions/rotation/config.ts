@@ -121,3 +121,11 @@ export function resolveRotationConfig(config: RotationConfig): ResolvedRotationC
 export function retentionSeconds(config: ResolvedRotationConfig): number {
   return config.signerMaxStaleSeconds + config.maxUrlLifetimeSeconds + config.clockSkewSeconds;
 }
+
+/**
+ * How long a command-line run may act: well inside its lease, so a laptop
+ * that sleeps mid-run stops before the lease can pass to another run.
+ */
+export function commandLineDeadlineSeconds(config: ResolvedRotationConfig): number {
+  return Math.max(1, Math.floor(config.leaseSeconds / 2));
+}

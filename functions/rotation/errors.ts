@@ -9,6 +9,7 @@ export type ServiceErrorKind =
   | "public-key-in-use" // DeletePublicKey on a key a key group still holds
   | "public-key-exists" // CreatePublicKey with a CallerReference/name already used
   | "parameter-exists" // PutParameter without Overwrite on an existing name
+  | "quota-exceeded" // CreatePublicKey: TooManyPublicKeys (the account's public key quota)
   | "not-found"
   | "throttled"
   | "unavailable" // 5xx, timeouts
@@ -63,5 +64,18 @@ export class StaleObservationError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "StaleObservationError";
+  }
+}
+
+/**
+ * The run no longer owns the rotation lease (another run wrote the state, the
+ * lease is near expiry, or the run's deadline passed): it stopped before the
+ * named write and changed nothing more.
+ */
+export class LeaseLostError extends Error {
+  readonly code = "lease-lost";
+  constructor(message: string) {
+    super(message);
+    this.name = "LeaseLostError";
   }
 }

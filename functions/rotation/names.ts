@@ -25,3 +25,13 @@ export function publicKeyFingerprint(publicKeyPem: string): string {
   const body = publicKeyPem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
   return `sha256:${createHash("sha256").update(body, "base64").digest("hex").slice(0, 16)}`;
 }
+
+/**
+ * Whether `name` is one publicKeyName made for this stack: a rotation
+ * (`<prefix>-r<n>-<time>-a<attempt>`) or a revocation (`<prefix>-v<time>-s<slot>-a<attempt>`).
+ * Anchored, so another stack whose prefix starts with ours never matches.
+ */
+export function isGeneratedKeyName(config: ResolvedRotationConfig, name: string): boolean {
+  // keyNamePrefix is letters, digits, - and _ (resolveRotationConfig): nothing to escape.
+  return new RegExp(`^${config.keyNamePrefix}-(?:r\\d+-\\d+|v\\d+-s[01])-a\\d+$`).test(name);
+}

@@ -20,6 +20,13 @@ export interface PublicKeyView {
   readonly etag?: string;
 }
 
+export interface PublicKeySummary {
+  readonly id: string;
+  readonly name: string;
+  /** Epoch seconds. */
+  readonly createdAt?: number;
+}
+
 export interface DistributionView {
   readonly id: string;
   /** `Deployed` once every edge has the current configuration, `InProgress` before. */
@@ -50,6 +57,8 @@ export interface CloudFrontPort {
   getPublicKey(id: string): Promise<PublicKeyView | undefined>;
   /** Finds a key by its (unique) name; undefined when none. */
   findPublicKeyByName(name: string): Promise<PublicKeyView | undefined>;
+  /** Every public key of the account (all pages): ids and names. */
+  listPublicKeys(): Promise<readonly PublicKeySummary[]>;
   /** Throws ServiceError("public-key-in-use") while a key group holds it, "not-found" when gone. */
   deletePublicKey(id: string, ifMatch: string): Promise<void>;
   getDistribution(id: string): Promise<DistributionView>;

@@ -13,7 +13,9 @@ import { generateKeyPair } from "../cloudfront/keys";
 import { formatKeySecret } from "../keys/secret-value";
 import { parameterNames } from "../keys/types";
 import { resolveRotationConfig, type ResolvedRotationConfig, type RotationConfig } from "./config";
-import { acquireLease, readState } from "./lease";
+import { type DeploymentStatus, type DeploymentWait, distributionDeployment } from "./deployment";
+import { fencedPorts } from "./fence";
+import { acquireLease, inheritedState, readState } from "./lease";
 import { reconcile } from "./machine";
 import { publicKeyFingerprint, publicKeyName, secretRequestToken } from "./names";
 import { observe } from "./observe";
@@ -21,13 +23,21 @@ import { activeSlotOf, keysInUse, keysUntrustedBy, type Observation } from "./ob
 import type { RotationPorts } from "./ports";
 import { auditWriter } from "./runner";
 import { iso, safeToUntrustAt } from "./safety";
-import { emptyState, serializeRotationState, withDemoted, type RotationState } from "./state";
-import { deletePublicKeyIfPresent } from "./steps";
+import { createPublicKeyWithinQuota, deletePublicKeyIfPresent } from "./public-keys";
+import { legacyStaleReason, stackIdentity } from "./stale-state";
+import { safeKeyId } from "./steps";
+import { emptyState, withDemoted, type RotationState } from "./state";
 
 export interface RevokeOptions {
   /** Report what would happen and change nothing. */
   readonly dryRun?: boolean;
   readonly owner?: string;
+  /** Take the lease even from a live rotation run (it stops at its next fence check). */
+  readonly breakLease?: boolean;
+  /** Stop before any write this long after taking the lease (the command line's). */
+  readonly deadlineSeconds?: number;
+  /** After revoking, poll the distribution until it reports Deployed (or the wait times out). */
+  readonly wait?: DeploymentWait;
 }
 
 export interface RevocationReport {
@@ -39,6 +49,8 @@ export interface RevocationReport {
   /** What was done (or, in a dry run, would be done), in order. */
   readonly actions: readonly string[];
   readonly newActiveKeyId?: string;
+  /** The distribution's deployment status when the report was made: edges reject the key only once Deployed. */
+  readonly deployment?: DeploymentStatus;
 }
 
 export async function revokeKey(
@@ -51,33 +63,14 @@ export async function revokeKey(
   const names = parameterNames(config.parameterPrefix);
   const audit = auditWriter(ports, "revocation", options.dryRun === true);
   const owner = options.owner ?? randomUUID();
+  const identity = stackIdentity(config);
+  const staleReason = legacyStaleReason(ports.cloudFront, config);
 
-  let state: RotationState;
   if (options.dryRun) {
-    state = (await readState(ports.parameters, names.rotationState))?.state ?? emptyState();
-  } else {
-    const lease = await acquireLease(
-      ports.parameters,
-      names.rotationState,
-      owner,
-      ports.clock.now(),
-      config.leaseSeconds,
-    );
-    if (!lease.acquired) {
-      return {
-        outcome: "busy",
-        keyId,
-        message: `cannot revoke now: ${lease.reason}; retry when it ends`,
-        breaks: [],
-        actions: [],
-      };
-    }
-    state = lease.state;
-  }
-  const observation = await observe(ports, config);
-  state = reconcile(state, observation);
-  const plan = planRevocation(keyId, state, observation, config);
-  if (options.dryRun || plan.actions.length === 0) {
+    const stored = await readState(ports.parameters, names.rotationState);
+    const state = stored ? (await inheritedState(stored.state, identity, staleReason)).state : emptyState();
+    const observation = await observe(ports, config);
+    const plan = planRevocation(keyId, reconcile(state, observation), observation, config);
     for (const action of plan.actions)
       await audit({ step: "plan", outcome: "planned", message: action, keyIds: { revoked: keyId } });
     return {
@@ -89,24 +82,66 @@ export async function revokeKey(
           : `dry run: revoking ${keyId} would do ${plan.actions.length} actions`,
       breaks: plan.breaks,
       actions: plan.actions,
+      deployment: await distributionDeployment(ports, config.distributionId),
     };
   }
 
-  const persist = async (next: RotationState, release = false) => {
-    const lease = release ? undefined : { owner, expiresAt: ports.clock.now() + config.leaseSeconds };
-    await ports.parameters.putParameter(names.rotationState, serializeRotationState({ ...next, lease }), {
-      overwrite: true,
-    });
-    state = next;
-  };
+  const lease = await acquireLease(ports.parameters, names.rotationState, {
+    owner,
+    kind: "revocation",
+    clock: ports.clock,
+    leaseSeconds: config.leaseSeconds,
+    clockSkewSeconds: config.clockSkewSeconds,
+    identity,
+    staleReason,
+    deadlineSeconds: options.deadlineSeconds,
+    // An emergency must not wait for a failed revocation's lease; a live rotation only with --break-lease.
+    mayTakeOver: (holder) => options.breakLease === true || holder.kind === "revocation",
+  });
+  if (!lease.acquired) {
+    return {
+      outcome: "busy",
+      keyId,
+      message: `cannot revoke now: ${lease.reason}; retry when it ends, or add --break-lease (the rotation run stops before its next write)`,
+      breaks: [],
+      actions: [],
+    };
+  }
+  const holder = lease.holder;
+  const fenced = fencedPorts(ports, holder, config.parameterPrefix);
   const done: string[] = [];
-  const revocationId = `v${observation.now}`;
+  if (lease.tookOver)
+    done.push(`took over the lease of ${lease.tookOver.kind ?? "rotation"} run ${lease.tookOver.owner}`);
+  if (lease.discarded) done.push(`discarded a rotation state ${lease.discarded}`);
   let newActiveKeyId: string | undefined;
+  let plan: { breaks: string[]; actions: string[] } = { breaks: [], actions: [] };
   try {
+    const observation = await observe(fenced, config);
+    let state = reconcile(holder.state, observation);
+    plan = planRevocation(keyId, state, observation, config);
+    const resumed = state.revocation?.keyId === keyId ? state.revocation : undefined;
+    if (plan.actions.length === 0 && !resumed) {
+      await holder.release(state);
+      return {
+        outcome: "not-found",
+        keyId,
+        message: `${keyId} is in no key group of this stack and does not exist`,
+        breaks: [],
+        actions: done,
+      };
+    }
+    // Resumable: a re-run for the same key continues under the same id, so it finds the keys it made.
+    const revocation = resumed ?? {
+      id: `v${observation.now}`,
+      keyId,
+      startedAt: observation.now,
+      targetSlot: activeSlotOf(observation, config) === 0 ? (1 as const) : (0 as const),
+    };
+    if (resumed) done.push(`resumed revocation ${resumed.id}`);
     await audit({
       step: "start",
       outcome: "done",
-      message: `emergency revocation: ${plan.breaks.join(" ")}`,
+      message: `emergency revocation ${revocation.id}: ${plan.breaks.join(" ")}`,
       keyIds: { revoked: keyId },
     });
     if (state.current) {
@@ -117,17 +152,17 @@ export async function revokeKey(
         message: `rotation ${state.current.id} aborted by the revocation of ${keyId}`,
       });
       done.push(`aborted rotation ${state.current.id}`);
-      state = { ...state, current: undefined };
     }
-    const activeSlot = activeSlotOf(observation, config)!;
+    state = { ...state, current: undefined, revocation };
+    await holder.write(state);
     if (keysInUse(observation).has(keyId)) {
-      const target = activeSlot === 0 ? 1 : 0;
-      newActiveKeyId = await replaceSlotKey(ports, config, target, `${revocationId}-s${target}`, audit);
+      const target = revocation.targetSlot;
+      newActiveKeyId = await replaceSlotKey(fenced, config, target, `${revocation.id}-s${target}`, audit);
       done.push(`key group ${config.slots[target].keyGroupId} now trusts new key ${newActiveKeyId}`);
-      await ports.parameters.putParameter(names.activeSecretArn, config.slots[target].secretArn, {
+      await fenced.parameters.putParameter(names.activeSecretArn, config.slots[target].secretArn, {
         overwrite: true,
       });
-      await ports.parameters.putParameter(names.activeKeyId, newActiveKeyId, { overwrite: true });
+      await fenced.parameters.putParameter(names.activeKeyId, newActiveKeyId, { overwrite: true });
       await audit({
         step: "promote",
         outcome: "done",
@@ -135,19 +170,17 @@ export async function revokeKey(
         keyIds: { newKey: newActiveKeyId, revoked: keyId },
       });
       done.push(`promoted ${newActiveKeyId}`);
-      await persist({
-        ...withDemoted(state, keyId, ports.clock.now()),
-        activeKeyId: newActiveKeyId,
-        activeSince: ports.clock.now(),
-      });
+      const now = ports.clock.now();
+      state = { ...withDemoted(state, keyId, now), activeKeyId: newActiveKeyId, activeSince: now };
+      await holder.write(state);
     }
     for (const slot of [0, 1] as const) {
-      const group = await ports.cloudFront.getKeyGroup(config.slots[slot].keyGroupId);
+      const group = await fenced.cloudFront.getKeyGroup(config.slots[slot].keyGroupId);
       if (!group.items.includes(keyId)) continue;
-      const replacement = await replaceSlotKey(ports, config, slot, `${revocationId}-s${slot}`, audit);
+      const replacement = await replaceSlotKey(fenced, config, slot, `${revocation.id}-s${slot}`, audit);
       done.push(`key group ${group.id} now trusts new key ${replacement} instead of ${keyId}`);
     }
-    const deleted = await deletePublicKeyIfPresent(ports.cloudFront, keyId);
+    const deleted = await deletePublicKeyIfPresent(fenced.cloudFront, keyId);
     await audit({
       step: "delete-public-key",
       outcome: deleted === "in-use" ? "failed" : "done",
@@ -160,30 +193,36 @@ export async function revokeKey(
         : `public key ${keyId} ${deleted}`,
     );
     const revoked = [{ keyId, at: ports.clock.now() }, ...state.revoked].slice(0, 10);
-    await persist({ ...state, revoked }, true);
-    return {
-      outcome: "revoked",
-      keyId,
-      message: `${keyId} revoked`,
-      breaks: plan.breaks,
-      actions: done,
-      newActiveKeyId,
-    };
+    const released = await holder.release({ ...state, revoked, revocation: undefined });
+    if (released !== "released")
+      done.push(`the rotation state could not be updated (${released}); run revoke again to record it`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await audit({ step: "failed", outcome: "failed", message, keyIds: { revoked: keyId } }).catch(
       () => undefined,
     );
-    await persist(state, true).catch(() => undefined);
+    await holder.release();
     return {
       outcome: "failed",
       keyId,
-      message: `revocation stopped: ${message}; run it again to finish`,
+      message: `revocation stopped: ${message}; run it again to finish (it resumes where this run stopped)`,
       breaks: plan.breaks,
       actions: done,
       newActiveKeyId,
     };
   }
+  const deployment = await distributionDeployment(ports, config.distributionId, options.wait);
+  return {
+    outcome: "revoked",
+    keyId,
+    message: deployment.deployed
+      ? `${keyId} revoked; distribution ${config.distributionId} is Deployed: every edge rejects it`
+      : `${keyId} revoked; distribution ${config.distributionId} is ${deployment.status}: edges still running the previous configuration accept it until it reports Deployed`,
+    breaks: plan.breaks,
+    actions: done,
+    newActiveKeyId,
+    deployment,
+  };
 }
 
 /** What a revocation of `keyId` breaks and does, from an observation (pure). */
@@ -234,7 +273,12 @@ export function planRevocation(
   return { breaks, actions };
 }
 
-/** Generates a key for a slot, stores it, and makes the slot's group trust exactly it. Returns the new key id. */
+/**
+ * Makes a slot hold exactly one fresh key whose private half is in the slot's
+ * secret; returns its id. Idempotent per `label`: a re-run finds the key and
+ * secret version an earlier run made (by Name and ClientRequestToken), and an
+ * attempt interrupted between the two is deleted and replaced by the next attempt.
+ */
 async function replaceSlotKey(
   ports: RotationPorts,
   config: ResolvedRotationConfig,
@@ -242,30 +286,60 @@ async function replaceSlotKey(
   label: string,
   audit: ReturnType<typeof auditWriter>,
 ): Promise<string> {
-  const pair = generateKeyPair(config.keyAlgorithm);
-  const name = publicKeyName(config, label, 1);
-  const { id } = await ports.cloudFront.createPublicKey({
-    callerReference: name,
-    name,
-    encodedKey: pair.publicKeyPem,
-    comment: `signed-hls-cdn revocation ${label}`,
-  });
-  await ports.secrets.putSecretValue(
-    config.slots[slot].secretArn,
-    formatKeySecret({ keyPairId: id, privateKeyPem: pair.privateKeyPem }),
-    secretRequestToken(config, label, 1),
-  );
+  const secretArn = config.slots[slot].secretArn;
+  let keyId: string | undefined;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS && keyId === undefined; attempt++) {
+    const name = publicKeyName(config, label, attempt);
+    const token = secretRequestToken(config, label, attempt);
+    const [stored, existing] = await Promise.all([
+      ports.secrets.getSecretValue(secretArn, token),
+      ports.cloudFront.findPublicKeyByName(name),
+    ]);
+    if (stored && existing && safeKeyId(stored.value) === existing.id) {
+      keyId = existing.id;
+      break;
+    }
+    if (stored || existing) {
+      if (existing) await deletePublicKeyIfPresent(ports.cloudFront, existing.id);
+      continue;
+    }
+    const pair = generateKeyPair(config.keyAlgorithm);
+    const { id } = await createPublicKeyWithinQuota(ports, config, {
+      callerReference: name,
+      name,
+      encodedKey: pair.publicKeyPem,
+      comment: `signed-hls-cdn revocation ${label}`,
+    });
+    await ports.secrets.putSecretValue(
+      secretArn,
+      formatKeySecret({ keyPairId: id, privateKeyPem: pair.privateKeyPem }),
+      token,
+    );
+    await audit({
+      step: "create-key",
+      outcome: "done",
+      message: `slot ${slot} key ${publicKeyFingerprint(pair.publicKeyPem)} created and stored`,
+      keyIds: { newKey: id, secret: secretArn },
+    });
+    keyId = id;
+  }
+  if (keyId === undefined)
+    throw new Error(`slot ${slot}: ${MAX_ATTEMPTS} interrupted attempts to create a key; resolve by hand`);
   const group = await ports.cloudFront.getKeyGroup(config.slots[slot].keyGroupId);
-  await ports.cloudFront.updateKeyGroup(
-    group.id,
-    { name: group.name, items: [id], comment: group.comment },
-    group.etag,
-  );
-  await audit({
-    step: "replace-slot-key",
-    outcome: "done",
-    message: `slot ${slot} now holds new key ${publicKeyFingerprint(pair.publicKeyPem)}`,
-    keyIds: { newKey: id, replaced: group.items, keyGroup: group.id },
-  });
-  return id;
+  if (group.items.length !== 1 || group.items[0] !== keyId) {
+    await ports.cloudFront.updateKeyGroup(
+      group.id,
+      { name: group.name, items: [keyId], comment: group.comment },
+      group.etag,
+    );
+    await audit({
+      step: "replace-slot-key",
+      outcome: "done",
+      message: `slot ${slot} now holds only its new key`,
+      keyIds: { newKey: keyId, replaced: group.items, keyGroup: group.id },
+    });
+  }
+  return keyId;
 }
+
+const MAX_ATTEMPTS = 5;

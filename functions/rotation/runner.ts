@@ -7,13 +7,17 @@
 import { randomUUID } from "node:crypto";
 import { parameterNames } from "../keys/types";
 import { resolveRotationConfig, type ResolvedRotationConfig, type RotationConfig } from "./config";
-import { RotationConfigError, StaleObservationError, isServiceError } from "./errors";
+import { LeaseLostError, RotationConfigError, StaleObservationError, isServiceError } from "./errors";
+import { fencedPorts } from "./fence";
 import { invariantViolations } from "./invariants";
-import { acquireLease, readState } from "./lease";
+import { acquireLease, inheritedState, readState } from "./lease";
 import { decide, planRotation, reconcile, type PlannedStep } from "./machine";
 import { observe } from "./observe";
+import type { Observation } from "./observation";
 import type { AuditEvent, RotationPorts } from "./ports";
-import { emptyState, serializeRotationState, type RotationState } from "./state";
+import { pruneLeftoverKeys } from "./public-keys";
+import { legacyStaleReason, stackIdentity } from "./stale-state";
+import { emptyState, type RotationState } from "./state";
 import {
   createKey,
   deleteReplaced,
@@ -34,6 +38,8 @@ export interface RotationRunOptions {
   readonly owner?: string;
   /** Upper bound on steps per run. Default 12. */
   readonly maxSteps?: number;
+  /** Stop before any write this long after taking the lease (the command line's; see commandLineDeadlineSeconds). */
+  readonly deadlineSeconds?: number;
 }
 
 export type RotationOutcome = "idle" | "waiting" | "completed" | "refused" | "busy" | "failed" | "dry-run";
@@ -64,13 +70,16 @@ export async function runRotation(
   if (options.dryRun) return dryRun(ports, config, stateName, options, audit);
 
   const owner = options.owner ?? randomUUID();
-  const lease = await acquireLease(
-    ports.parameters,
-    stateName,
+  const lease = await acquireLease(ports.parameters, stateName, {
     owner,
-    ports.clock.now(),
-    config.leaseSeconds,
-  );
+    kind: "rotation",
+    clock: ports.clock,
+    leaseSeconds: config.leaseSeconds,
+    clockSkewSeconds: config.clockSkewSeconds,
+    identity: stackIdentity(config),
+    staleReason: legacyStaleReason(ports.cloudFront, config),
+    deadlineSeconds: options.deadlineSeconds,
+  });
   if (!lease.acquired) {
     await audit({
       step: "lease",
@@ -79,23 +88,27 @@ export async function runRotation(
     });
     return { outcome: "busy", message: lease.reason, stepsDone: [], notBefore: lease.holder?.expiresAt };
   }
-  let state = lease.state;
+  const holder = lease.holder;
+  if (lease.discarded) {
+    await audit({
+      step: "lease",
+      outcome: "done",
+      message: `the stored rotation state was ${lease.discarded}; not inherited, starting afresh`,
+    });
+  }
+  // Every mutating call below re-checks the lease first (fence.ts).
+  const fenced = fencedPorts(ports, holder, config.parameterPrefix);
   const stepsDone: string[] = [];
-  const persist = async (next: RotationState) => {
-    const withLease: RotationState = {
-      ...next,
-      lease: { owner, expiresAt: ports.clock.now() + config.leaseSeconds },
-    };
-    await ports.parameters.putParameter(stateName, serializeRotationState(withLease), { overwrite: true });
-    state = withLease;
-  };
-  let result: RotationRunResult | undefined;
+  let result: RotationRunResult | undefined = unfinishedRevocation(holder.state);
+  if (result) await audit({ step: "start", outcome: "refused", message: result.message });
   try {
     const maxSteps = options.maxSteps ?? 12;
     for (let iteration = 0; iteration < maxSteps && !result; iteration++) {
-      const observation = await observe(ports, config);
-      const reconciled = reconcile(state, observation);
-      if (reconciled !== state) await persist(reconciled);
+      const observation = await observe(fenced, config);
+      const reconciled = reconcile(holder.state, observation);
+      if (reconciled !== holder.state) await holder.write(reconciled);
+      if (iteration === 0) await pruneAndReport(fenced, config, observation, holder.state, audit);
+      const state = holder.state;
       const decision = decide(state, observation, config, {
         force: options.force && !stepsDone.includes("start"),
       });
@@ -133,7 +146,7 @@ export async function runRotation(
         };
         break;
       }
-      const context: StepContext = { ports, config, observation, audit };
+      const context: StepContext = { ports: fenced, config, observation, audit };
       let next: RotationState;
       try {
         next = await perform(decision.step, state, context, options.force === true);
@@ -149,9 +162,9 @@ export async function runRotation(
         }
         throw error;
       }
-      await persist(next);
+      await holder.write(next);
       stepsDone.push(decision.step);
-      const violations = invariantViolations(await observe(ports, config), state, config);
+      const violations = invariantViolations(await observe(fenced, config), holder.state, config);
       if (violations.length > 0) {
         await audit({
           rotationId: next.current?.id ?? rotationId,
@@ -168,45 +181,85 @@ export async function runRotation(
         break;
       }
       if (!next.current && decision.step === "delete-replaced") {
+        await pruneAndReport(fenced, config, await observe(fenced, config), holder.state, audit);
         result = { outcome: "completed", message: `rotation ${rotationId} complete`, rotationId, stepsDone };
       }
     }
     result ??= {
       outcome: "waiting",
       message: "step budget for this run used; the next run continues",
-      rotationId: state.current?.id,
-      step: state.current?.step,
+      rotationId: holder.state.current?.id,
+      step: holder.state.current?.step,
       stepsDone,
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const lost = error instanceof LeaseLostError;
     const retryable = isServiceError(error) ? error.retryable : !(error instanceof RotationConfigError);
     await audit({
-      rotationId: state.current?.id,
-      step: state.current?.step ?? "start",
-      outcome: "failed",
+      rotationId: holder.state.current?.id,
+      step: holder.state.current?.step ?? "start",
+      outcome: lost ? "skipped" : "failed",
       message,
     }).catch(() => undefined);
     result = {
-      outcome: "failed",
+      // A run that lost the lease before doing anything simply was not the one to act.
+      outcome: lost && stepsDone.length === 0 ? "busy" : "failed",
       message,
-      rotationId: state.current?.id,
-      step: state.current?.step,
+      rotationId: holder.state.current?.id,
+      step: holder.state.current?.step,
       stepsDone,
       retryable,
     };
   }
-  try {
-    const released: RotationState = { ...state, lease: undefined };
-    await ports.parameters.putParameter(stateName, serializeRotationState(released), { overwrite: true });
-  } catch {
-    // The lease expires by itself; the next run after leaseSeconds takes over.
+  const released = await holder.release();
+  if (released === "not-held" && stepsDone.length === 0 && result.outcome !== "failed") {
+    // Another run wrote the lease right after ours: it, not this run, is the one acting.
+    result = { outcome: "busy", message: "another run took the lease at the same moment", stepsDone };
+  }
+  if (released === "failed") {
+    await audit({
+      step: "lease",
+      outcome: "failed",
+      message: `could not release the lease after retries; it expires by itself`,
+    }).catch(() => undefined);
   }
   return {
     ...result,
-    step: result.step ?? state.current?.step,
-    rotationId: result.rotationId ?? state.current?.id,
+    step: result.step ?? holder.state.current?.step,
+    rotationId: result.rotationId ?? holder.state.current?.id,
   };
+}
+
+/** A revocation that failed part-way comes first: the rotation must not act around a key being revoked. */
+function unfinishedRevocation(state: RotationState): RotationRunResult | undefined {
+  const revocation = state.revocation;
+  if (!revocation) return undefined;
+  return {
+    outcome: "refused",
+    message: `revocation ${revocation.id} of ${revocation.keyId} is unfinished; run \`signed-hls-cdn revoke --key-id ${revocation.keyId} --yes\` again to finish it`,
+    stepsDone: [],
+  };
+}
+
+/** Deletes this stack's leftover public keys (public-keys.ts) and says which. */
+async function pruneAndReport(
+  ports: RotationPorts,
+  config: ResolvedRotationConfig,
+  observation: Observation,
+  state: RotationState,
+  audit: StepContext["audit"],
+): Promise<void> {
+  const deleted = await pruneLeftoverKeys(ports, config, observation, state);
+  if (deleted.length > 0) {
+    await audit({
+      rotationId: state.current?.id,
+      step: "prune-public-keys",
+      outcome: "done",
+      message: `deleted ${deleted.length} unused public key(s) this stack had left behind`,
+      keyIds: { deleted },
+    });
+  }
 }
 
 async function perform(
@@ -243,8 +296,11 @@ async function dryRun(
   audit: StepContext["audit"],
 ): Promise<RotationRunResult> {
   const stored = await readState(ports.parameters, stateName);
+  const inherited = stored
+    ? await inheritedState(stored.state, stackIdentity(config), legacyStaleReason(ports.cloudFront, config))
+    : { state: emptyState() };
   const observation = await observe(ports, config);
-  const state = reconcile(stored?.state ?? emptyState(), observation);
+  const state = reconcile(inherited.state, observation);
   const decision = decide(state, observation, config, { force: options.force });
   const plan = planRotation(decision);
   for (const entry of plan) {
@@ -256,7 +312,7 @@ async function dryRun(
     });
   }
   const holder =
-    stored?.state.lease && stored.state.lease.expiresAt > observation.now
+    !inherited.discarded && stored?.state.lease && stored.state.lease.expiresAt > observation.now
       ? ` (run ${stored.state.lease.owner} holds the lease)`
       : "";
   return {

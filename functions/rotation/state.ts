@@ -19,7 +19,26 @@ export type RotationStep = (typeof ROTATION_STEPS)[number];
 
 export interface Lease {
   readonly owner: string;
+  /** The holder's own clock; a taker allows clockSkewSeconds on top (see lease.ts). */
   readonly expiresAt: number;
+  /** What the holder is doing: a revocation may take over another revocation's lease. Absent means rotation. */
+  readonly kind?: "rotation" | "revocation";
+}
+
+/** Which stack instance wrote the state: a re-created stack under the same prefix has other ids. */
+export interface StackIdentity {
+  readonly distributionId: string;
+  readonly keyGroupIds: readonly [string, string];
+  readonly secretArns: readonly [string, string];
+}
+
+/** A revocation that has started and not finished: a re-run for the same key continues it. */
+export interface InProgressRevocation {
+  readonly id: string;
+  readonly keyId: string;
+  readonly startedAt: number;
+  /** Slot that receives the replacement active key (the inactive one when the revocation started). */
+  readonly targetSlot: 0 | 1;
 }
 
 export interface DemotedKey {
@@ -52,6 +71,9 @@ export interface InProgressRotation {
 export interface RotationState {
   readonly schema: 1;
   readonly lease?: Lease;
+  /** The stack instance this state belongs to (absent in states written before it was recorded). */
+  readonly stack?: StackIdentity;
+  readonly revocation?: InProgressRevocation;
   /** Active key as last seen or set by a rotation, and since when. */
   readonly activeKeyId?: string;
   readonly activeSince?: number;

@@ -12,7 +12,8 @@ import type { ResolvedRotationConfig } from "./config";
 import { RotationConfigError, StaleObservationError, isServiceError } from "./errors";
 import { publicKeyFingerprint, publicKeyName, secretRequestToken } from "./names";
 import { activeSlotOf, keysUntrustedBy, signingKeyId, type Observation } from "./observation";
-import type { AuditEvent, CloudFrontPort, RotationPorts } from "./ports";
+import type { AuditEvent, RotationPorts } from "./ports";
+import { createPublicKeyWithinQuota, deletePublicKeyIfPresent } from "./public-keys";
 import { safeToUntrustAt } from "./safety";
 import { withDemoted, type InProgressRotation, type RotationState } from "./state";
 
@@ -112,7 +113,7 @@ export async function createKey(state: RotationState, context: StepContext): Pro
   let keyPairId: string;
   try {
     keyPairId = (
-      await ports.cloudFront.createPublicKey({
+      await createPublicKeyWithinQuota(ports, config, {
         callerReference: name,
         name,
         encodedKey: pair.publicKeyPem,
@@ -326,27 +327,6 @@ export async function deleteReplaced(state: RotationState, context: StepContext)
   return completed;
 }
 
-/** GetPublicKey ETag -> DeletePublicKey IfMatch; "gone" when it no longer exists, "in-use" when a key group holds it. */
-export async function deletePublicKeyIfPresent(
-  cloudFront: CloudFrontPort,
-  keyId: string,
-): Promise<"deleted" | "gone" | "in-use"> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const key = await cloudFront.getPublicKey(keyId);
-    if (!key) return "gone";
-    try {
-      await cloudFront.deletePublicKey(keyId, key.etag!);
-      return "deleted";
-    } catch (error) {
-      if (isServiceError(error, "not-found")) return "gone";
-      if (isServiceError(error, "public-key-in-use")) return "in-use";
-      if (isServiceError(error, "precondition-failed") && attempt === 0) continue;
-      throw error;
-    }
-  }
-  return "gone";
-}
-
 function samePublicKey(a: string, b: string): boolean {
   try {
     const der = (pem: string) => createPublicKey(pem).export({ type: "spki", format: "der" });
@@ -356,7 +336,8 @@ function samePublicKey(a: string, b: string): boolean {
   }
 }
 
-function safeKeyId(secretText: string): string | undefined {
+/** The key id a rotation-written secret names, or undefined. */
+export function safeKeyId(secretText: string): string | undefined {
   try {
     return parseKeySecret(secretText).keyPairId;
   } catch {

@@ -74,6 +74,20 @@ describe("signed-hls-cdn rotate / revoke (against the local stack's model file)"
     assert.ok(!new InMemoryCloud({ persistPath: file }).publicKeyIds().includes(active));
   });
 
+  it("revoke --wait reports the distribution's deployment status; --wait-timeout needs --wait", async () => {
+    const model = new InMemoryCloud({ persistPath: file });
+    const names = parameterNames(PREFIX);
+    const active = (await model.parameters.getParameters([names.activeKeyId])).get(names.activeKeyId)!.value;
+    const lonely = capture();
+    const args = ["revoke", "--local", file, "--prefix", PREFIX, "--key-id", active, "--yes"];
+    assert.equal(await main([...args, "--wait-timeout", "60"], lonely), 2);
+    assert.match(lonely.err, /--wait-timeout needs --wait/);
+    const io = capture();
+    assert.equal(await main([...args, "--wait", "--wait-timeout", "60", "--break-lease"], io), 0, io.err);
+    assert.match(io.out, /^revoked: .* is Deployed: every edge rejects it/);
+    assert.match(io.out, /distribution E\w+: Deployed/);
+  });
+
   it("refuses bad flags with a usage error", async () => {
     const io = capture();
     assert.equal(await main(["rotate", "--region", "eu-west-1", "--prefix", PREFIX], io), 2);

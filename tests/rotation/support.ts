@@ -87,3 +87,30 @@ export async function readRotationState(stack: TestStack) {
   const stored = (await stack.cloud.parameters.getParameters([name])).get(name);
   return stored ? parseRotationState(stored.value) : undefined;
 }
+
+/** Wraps an async call so that its first invocation pauses (before or after the call itself) until `resume()`. */
+export function pauseFirstCall<A extends unknown[], R>(
+  call: (...args: A) => Promise<R>,
+  when: "before" | "after",
+): { wrapped: (...args: A) => Promise<R>; paused: Promise<void>; resume: () => void } {
+  let resume!: () => void;
+  let reached!: () => void;
+  const gate = new Promise<void>((resolve) => (resume = resolve));
+  const paused = new Promise<void>((resolve) => (reached = resolve));
+  let first = true;
+  const wrapped = async (...args: A): Promise<R> => {
+    const pause = first;
+    first = false;
+    if (pause && when === "before") {
+      reached();
+      await gate;
+    }
+    const result = await call(...args);
+    if (pause && when === "after") {
+      reached();
+      await gate;
+    }
+    return result;
+  };
+  return { wrapped, paused, resume };
+}

@@ -14,7 +14,13 @@ import {
   type TrustedKeyGroups,
 } from "@aws-sdk/client-cloudfront";
 import { isServiceError } from "../errors";
-import type { CloudFrontPort, DistributionView, KeyGroupView, PublicKeyView } from "../ports";
+import type {
+  CloudFrontPort,
+  DistributionView,
+  KeyGroupView,
+  PublicKeySummary,
+  PublicKeyView,
+} from "../ports";
 import { mapped } from "./errors";
 
 export class AwsCloudFront implements CloudFrontPort {
@@ -109,14 +115,36 @@ export class AwsCloudFront implements CloudFrontPort {
   async findPublicKeyByName(name: string): Promise<PublicKeyView | undefined> {
     let marker: string | undefined;
     do {
-      const page = await mapped("ListPublicKeys", () =>
-        this.cloudFront.send(new ListPublicKeysCommand({ Marker: marker, MaxItems: 100 })),
-      );
+      const page = await this.listPage(marker);
       const found = page.PublicKeyList?.Items?.find((item) => item.Name === name);
       if (found?.Id) return { id: found.Id, name, encodedKey: found.EncodedKey ?? "" };
       marker = page.PublicKeyList?.NextMarker;
     } while (marker);
     return undefined;
+  }
+
+  async listPublicKeys(): Promise<PublicKeySummary[]> {
+    const keys: PublicKeySummary[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.listPage(marker);
+      for (const item of page.PublicKeyList?.Items ?? []) {
+        if (!item.Id) continue;
+        keys.push({
+          id: item.Id,
+          name: item.Name ?? "",
+          ...(item.CreatedTime ? { createdAt: Math.floor(item.CreatedTime.getTime() / 1000) } : {}),
+        });
+      }
+      marker = page.PublicKeyList?.NextMarker;
+    } while (marker);
+    return keys;
+  }
+
+  private listPage(marker: string | undefined) {
+    return mapped("ListPublicKeys", () =>
+      this.cloudFront.send(new ListPublicKeysCommand({ Marker: marker, MaxItems: 100 })),
+    );
   }
 
   async deletePublicKey(id: string, ifMatch: string): Promise<void> {

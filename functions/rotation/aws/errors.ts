@@ -27,6 +27,8 @@ const BY_NAME: Record<string, ServiceErrorKind> = {
   InvalidArgument: "invalid",
   ValidationException: "invalid",
   TooManyPublicKeysInKeyGroup: "invalid",
+  // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreatePublicKey.html (Errors)
+  TooManyPublicKeys: "quota-exceeded",
 };
 
 export function toServiceError(error: unknown, operation: string): ServiceError {

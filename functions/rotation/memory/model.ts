@@ -16,7 +16,7 @@ import type { KeyAlgorithm, TrustedKeys } from "../../cloudfront/types";
 import type { KeySourcePort } from "../../keys/ports";
 import { formatKeySecret } from "../../keys/secret-value";
 import { parameterNames } from "../../keys/types";
-import { MAX_KEYS_PER_KEY_GROUP } from "../../limits";
+import { MAX_KEYS_PER_KEY_GROUP, MAX_PUBLIC_KEYS_PER_ACCOUNT } from "../../limits";
 import { ServiceError } from "../errors";
 import type {
   AuditEvent,
@@ -42,6 +42,8 @@ export interface MemoryCloudOptions {
   readonly persistPath?: string;
   /** Seed of the fault injector's random generator. */
   readonly seed?: number;
+  /** Public keys the account may hold (CloudFront's default quota, functions/limits.ts). */
+  readonly publicKeyQuota?: number;
   readonly region?: string;
 }
 
@@ -116,6 +118,7 @@ export class InMemoryCloud {
   readonly clock: Clock;
   readonly deploymentDelaySeconds: number;
   readonly region: string;
+  readonly publicKeyQuota: number;
   /** Audit events written through `ports.audit`, in order. */
   readonly auditLog: AuditEvent[] = [];
   private data: ModelData;
@@ -133,6 +136,7 @@ export class InMemoryCloud {
     this.clock = options.clock ?? systemClock;
     this.deploymentDelaySeconds = options.deploymentDelaySeconds ?? 0;
     this.region = options.region ?? "us-east-1";
+    this.publicKeyQuota = options.publicKeyQuota ?? MAX_PUBLIC_KEYS_PER_ACCOUNT;
     this.faults = new FaultInjector(options.seed ?? 1);
     this.persistPath = options.persistPath;
     this.data = this.persistPath && existsSync(this.persistPath) ? loadModel(this.persistPath) : emptyModel();
@@ -338,6 +342,13 @@ export class InMemoryCloud {
               "PublicKeyAlreadyExists",
             );
           }
+          if (this.data.publicKeys.length >= this.publicKeyQuota) {
+            throw new ServiceError(
+              "quota-exceeded",
+              `the account already holds ${this.data.publicKeys.length} public keys (quota ${this.publicKeyQuota})`,
+              "TooManyPublicKeys",
+            );
+          }
           const key = this.insertPublicKey(input, this.clock.now());
           this.save();
           return { id: key.id };
@@ -352,6 +363,10 @@ export class InMemoryCloud {
           const key = this.data.publicKeys.find((entry) => entry.name === name);
           return key ? viewKey(key) : undefined;
         }),
+      listPublicKeys: () =>
+        this.call("ListPublicKeys", false, () =>
+          this.data.publicKeys.map((key) => ({ id: key.id, name: key.name, createdAt: key.createdAt })),
+        ),
       deletePublicKey: (id, ifMatch) =>
         this.call("DeletePublicKey", false, () => {
           const key = this.data.publicKeys.find((entry) => entry.id === id);
