@@ -2,12 +2,14 @@
 # Generates the local stack's sample stream: a short, loopable, AES-128
 # encrypted HLS asset in two packagings (MPEG-TS and fMP4/CMAF), three video
 # renditions each with muxed AAC audio, every file of an asset in one folder
-# so one folder-scoped signature covers it.
+# so one folder-scoped signature covers it; and a single-file fMP4 package
+# with byte ranges.
 #
 #   local/make-sample.sh [OUTPUT_DIR]     default: local/sample (next to this script)
 #
 # Output: OUTPUT_DIR/ts/ and OUTPUT_DIR/fmp4/, each with master.m3u8,
-# stream_<n>.m3u8, segments and enc.key. Needs ffmpeg (Debian: apt-get install ffmpeg).
+# stream_<n>.m3u8, segments and enc.key; OUTPUT_DIR/byterange/ with master.m3u8,
+# stream_0.m3u8 and stream_0.mp4. Needs ffmpeg (Debian: apt-get install ffmpeg).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,7 +79,29 @@ encrypt_fmp4() {
   done
 }
 
+# A single-file fMP4 package, as many packagers write VOD: one rendition in one
+# .mp4, every segment (and the init section: EXT-X-MAP BYTERANGE) a byte range of
+# it, so a player and the edge work with Range requests (RFC 8216 4.3.2.2, 4.3.2.5).
+# In clear: AES-128 encrypts whole resources, not ranges of one.
+package_byterange() {
+  dir="$out/byterange"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  ffmpeg -hide_banner -loglevel error -y \
+    -f lavfi -i "testsrc=size=256x144:rate=$fps:duration=$seconds" \
+    -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=$seconds" \
+    -map 0:v -map 1:a \
+    -c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p -threads 1 \
+    -g $((fps * segment_seconds)) -keyint_min $((fps * segment_seconds)) -sc_threshold 0 \
+    -b:v 70k -maxrate 90k -bufsize 180k -c:a aac -b:a 32k -ac 1 \
+    -var_stream_map "v:0,a:0" \
+    -f hls -hls_time "$segment_seconds" -hls_playlist_type vod -hls_flags independent_segments+single_file \
+    -hls_segment_type fmp4 -hls_segment_filename "$dir/stream_%v.mp4" \
+    -master_pl_name master.m3u8 "$dir/stream_%v.m3u8"
+}
+
 package ts
 package fmp4
 encrypt_fmp4
-echo "make-sample: wrote $out/ts and $out/fmp4 ($(du -sk "$out" | cut -f1) KiB)"
+package_byterange
+echo "make-sample: wrote $out/ts, $out/fmp4 and $out/byterange ($(du -sk "$out" | cut -f1) KiB)"

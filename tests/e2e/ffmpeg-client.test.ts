@@ -111,4 +111,32 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
       assert.equal(master?.signedBy, mode === "url" ? "url" : "cookie", "how the master was authorised");
     });
   }
+
+  it("decodes the single-file byte-range package (EXT-X-BYTERANGE, EXT-X-MAP BYTERANGE) through the edge", async () => {
+    seen.length = 0;
+    const session = await openSession(stack, "url", "byterange");
+    const args = [
+      "-hide_banner",
+      "-loglevel",
+      "warning",
+      "-i",
+      session.masterUrl,
+      "-map",
+      "0",
+      "-f",
+      "null",
+      "-",
+    ];
+    const run = await runFfmpeg(ffmpeg, args, 60_000);
+    assert.equal(run.code, 0, `ffmpeg failed:\n${run.stderr}`);
+    assert.doesNotMatch(run.stderr, /403|416|Forbidden|Error|error while decoding|Invalid data/i, run.stderr);
+    assert.deepEqual(
+      seen.filter((entry) => entry.rejected),
+      [],
+      "the edge refused ffmpeg's requests",
+    );
+    // The init section and each of the three segments is its own Range request on the one file.
+    const fileRequests = seen.filter((entry) => entry.path === "/byterange/stream_0.mp4").length;
+    assert.ok(fileRequests >= 4, `${fileRequests} requests for ranges of stream_0.mp4`);
+  });
 });

@@ -18,6 +18,23 @@ function sizeOf(dir: string): number {
     .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
 }
 
+/** One rendition in one .mp4: the init section and every segment are contiguous byte ranges of it. */
+function assertByteRangePackage(dir: string, segments: number): void {
+  const master = readFileSync(join(dir, "master.m3u8"), "utf8");
+  assert.equal(master.match(/#EXT-X-STREAM-INF/g)?.length, 1, "byterange renditions");
+  const media = readFileSync(join(dir, "stream_0.m3u8"), "utf8");
+  const map = /#EXT-X-MAP:URI="stream_0\.mp4",BYTERANGE="(\d+)@0"/.exec(media);
+  assert.ok(map, "the init section is a byte range of the file");
+  const ranges = [...media.matchAll(/#EXT-X-BYTERANGE:(\d+)@(\d+)\nstream_0\.mp4\n/g)];
+  assert.equal(ranges.length, segments, "every segment a byte range of the one file");
+  let next = Number(map[1]);
+  for (const [, length, offset] of ranges) {
+    assert.equal(Number(offset), next, "ranges are contiguous");
+    next += Number(length);
+  }
+  assert.equal(statSync(join(dir, "stream_0.mp4")).size, next, "the ranges cover the file");
+}
+
 describe("local sample stream", function () {
   this.timeout(60_000);
 
@@ -37,6 +54,7 @@ describe("local sample stream", function () {
       readFileSync(join(COMMITTED, "fmp4", "stream_0.m3u8"), "utf8"),
       /#EXT-X-MAP:URI="init_0\.mp4"\n#EXT-X-KEY/,
     );
+    assertByteRangePackage(join(COMMITTED, "byterange"), 3);
   });
 
   it("regenerates with the committed script, and ffmpeg decodes every rendition", function () {
@@ -50,7 +68,8 @@ describe("local sample stream", function () {
         env: { ...process.env, SAMPLE_SECONDS: "4" },
       });
       assert.equal(made.status, 0, made.stderr);
-      for (const asset of ["ts", "fmp4"]) {
+      assertByteRangePackage(join(out, "byterange"), 2);
+      for (const asset of ["ts", "fmp4", "byterange"]) {
         const decoded = spawnSync(
           ffmpeg,
           [
@@ -74,6 +93,7 @@ describe("local sample stream", function () {
         );
         assert.equal(decoded.status, 0, `${asset}: ${decoded.stderr}`);
         assert.equal(decoded.stderr.trim(), "", `${asset} decodes without errors`);
+        if (asset === "byterange") continue;
         const media = readFileSync(join(out, asset, "stream_2.m3u8"), "utf8");
         assert.equal(media.match(/#EXTINF/g)?.length, 2, "4 s in 2 s segments");
       }

@@ -41,6 +41,30 @@ describe("local origin", () => {
     assert.match(next, /#EXT-X-MEDIA-SEQUENCE:1\n/);
   });
 
+  it("answers byte ranges as S3 does: 206 with Content-Range, 416 past the end, the whole object for several", async () => {
+    const whole = Buffer.from(await (await fetch(`${base}/fmp4/init_0.mp4`)).arrayBuffer());
+    const partial = await fetch(`${base}/fmp4/init_0.mp4`, { headers: { range: "bytes=4-11" } });
+    assert.equal(partial.status, 206);
+    assert.equal(partial.headers.get("content-range"), `bytes 4-11/${whole.length}`);
+    assert.equal(partial.headers.get("content-length"), "8");
+    assert.equal(partial.headers.get("accept-ranges"), "bytes");
+    assert.deepEqual(Buffer.from(await partial.arrayBuffer()), whole.subarray(4, 12));
+    const suffix = await fetch(`${base}/fmp4/init_0.mp4`, { headers: { range: "bytes=-10" } });
+    assert.deepEqual(Buffer.from(await suffix.arrayBuffer()), whole.subarray(whole.length - 10));
+
+    const past = await fetch(`${base}/fmp4/init_0.mp4`, { headers: { range: `bytes=${whole.length}-` } });
+    assert.equal(past.status, 416);
+    assert.equal(past.headers.get("content-range"), `bytes */${whole.length}`);
+    assert.match(await past.text(), /<Code>InvalidRange<\/Code>/);
+
+    const several = await fetch(`${base}/fmp4/init_0.mp4`, { headers: { range: "bytes=0-1,4-5" } });
+    assert.equal(several.status, 200);
+    assert.equal((await several.arrayBuffer()).byteLength, whole.length);
+    const playlist = await fetch(`${base}/ts/master.m3u8`, { headers: { range: "bytes=0-6" } });
+    assert.equal(playlist.status, 206);
+    assert.equal(await playlist.text(), "#EXTM3U");
+  });
+
   it("refuses paths outside its root, unknown files and methods other than GET and HEAD", async () => {
     assert.equal(resolveUnderRoot("/srv/media", "/../etc/passwd"), undefined);
     assert.equal(resolveUnderRoot("/srv/media", "/a/%2e%2e/%2e%2e/etc/passwd"), undefined);
