@@ -1,15 +1,23 @@
 /**
  * The local origin (the stand-in for S3 or MediaPackage): serves a folder of
  * HLS assets read-only. In live mode every VOD media playlist is served as an
- * endless live window over its looped segments (see live-window.ts), so a
- * player keeps reloading playlists through the edge.
+ * endless live window over its looped segments (see live-window.ts), all
+ * renditions of an asset on one timeline, so a player keeps reloading
+ * playlists through the edge.
  */
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { extname, resolve, sep } from "node:path";
 import { answerRange, contentRange, type ByteRangeAnswer } from "./byte-range";
-import { parseLoopablePlaylist, renderLiveWindow } from "./live-window";
+import { assetRenditions } from "./asset-renditions";
+import {
+  parseLoopablePlaylist,
+  renderLiveWindow,
+  sharedTimeline,
+  type LiveWindowOptions,
+  type LoopablePlaylist,
+} from "./live-window";
 import { sendText } from "./http";
 
 export interface OriginOptions {
@@ -74,9 +82,7 @@ export function createOriginHandler(options: OriginOptions): RequestListener {
     if (extension === ".m3u8") {
       const text = await readFile(file, "utf8");
       const loop = options.live ? parseLoopablePlaylist(text) : undefined;
-      const body = Buffer.from(
-        loop && options.live ? renderLiveWindow(loop, (nowMs() - startedMs) / 1000, options.live) : text,
-      );
+      const body = Buffer.from(loop && options.live ? await liveWindow(file, loop, options.live) : text);
       const range = answerRange(request.headers.range, body.length);
       const headers = { "content-type": contentType, "cache-control": loop ? "no-cache" : "max-age=60" };
       if (!startReply(response, range, body.length, headers)) return;
@@ -94,6 +100,17 @@ export function createOriginHandler(options: OriginOptions): RequestListener {
     );
     stream.on("error", () => response.destroy());
     stream.pipe(response);
+  }
+
+  /** The live window of `file`, on the timeline it shares with the other loopable renditions of its asset. */
+  async function liveWindow(file: string, loop: LoopablePlaylist, live: LiveWindowOptions): Promise<string> {
+    const renditions = [loop];
+    for (const sibling of (await assetRenditions(options.root, file)).slice(1)) {
+      const parsed = parseLoopablePlaylist(await readFile(sibling, "utf8").catch(() => ""));
+      if (parsed) renditions.push(parsed);
+    }
+    const clock = { elapsedSeconds: (nowMs() - startedMs) / 1000, startedAtMs: startedMs };
+    return renderLiveWindow(loop, sharedTimeline(renditions), clock, live);
   }
 }
 
