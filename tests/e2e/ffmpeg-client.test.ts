@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { request } from "node:http";
 import { checkOptions, defaultOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import type { EdgeRequestEntry } from "../../local/edge";
@@ -29,6 +30,35 @@ function runFfmpeg(ffmpeg: string, args: string[], limitMs: number): Promise<Run
       clearTimeout(timer);
       resolve({ code, stderr });
     });
+  });
+}
+
+/** GET through the edge on 127.0.0.1 keeping the URL's localhost Host (what the edge verifies); rejects unless 200. */
+function getThroughEdge(url: string, cookie: string): Promise<string> {
+  const parsed = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: parsed.port,
+        path: parsed.pathname + parsed.search,
+        headers: { host: parsed.host, ...(cookie ? { cookie } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString();
+          if (res.statusCode === 200) resolve(text);
+          else
+            reject(
+              new Error(`${res.statusCode} for ${parsed.pathname}: ${res.headers["x-local-edge-reason"]}`),
+            );
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end();
   });
 }
 
@@ -109,6 +139,61 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
       assert.ok(paths.has(`/${asset}/enc.key`), "the AES-128 key came through the edge");
       const master = seen.find((entry) => entry.path === `/${asset}/master._m3u8`);
       assert.equal(master?.signedBy, mode === "url" ? "url" : "cookie", "how the master was authorised");
+    });
+  }
+
+  for (const mode of ["url", "cookies"] as const) {
+    it(`decodes the packager-layout title (sub-folders, alternate audio, subtitles, keys/) with signed ${mode}`, async () => {
+      seen.length = 0;
+      const session = await openSession(stack, mode, "show");
+      const cookies = session.setCookie.map((cookie) => `${cookie.split(";")[0]}; path=/;`).join("\n");
+      const args = [
+        "-hide_banner",
+        "-loglevel",
+        "warning",
+        ...(mode === "cookies" ? ["-cookies", cookies] : []),
+        "-allowed_extensions",
+        "ALL",
+        "-i",
+        session.masterUrl,
+        "-map",
+        "0",
+        "-f",
+        "null",
+        "-",
+      ];
+      const run = await runFfmpeg(ffmpeg, args, 60_000);
+      assert.equal(run.code, 0, `ffmpeg failed:\n${run.stderr}`);
+      assert.doesNotMatch(run.stderr, /403|Forbidden|Error|error while decoding/i, run.stderr);
+      assert.deepEqual(
+        seen.filter((entry) => entry.rejected),
+        [],
+        "the edge refused ffmpeg's requests",
+      );
+      const paths = new Set(seen.map((entry) => entry.path));
+      for (const rendition of ["video/144p", "video/240p", "audio/en"])
+        assert.ok(
+          paths.has(`/show/${rendition}/index._m3u8`),
+          `${rendition} playlist through the manifest handler`,
+        );
+      for (const segment of ["video/144p/seg_002.ts", "video/240p/seg_002.ts", "audio/en/seg_003.ts"])
+        assert.ok(paths.has(`/show/${segment}`), `${segment} through the edge`);
+      assert.ok(paths.has("/show/keys/enc.key"), "the key in the shared keys/ folder came through the edge");
+
+      // ffmpeg 5.1 skips subtitle renditions: follow the rewritten master to a WebVTT cue as a player would.
+      const cookieHeader = session.setCookie.map((cookie) => cookie.split(";")[0]).join("; ");
+      const master = await getThroughEdge(session.masterUrl, cookieHeader);
+      const subsUri = /TYPE=SUBTITLES,.*URI="([^"]+)"/.exec(master)?.[1] ?? "";
+      assert.ok(subsUri.startsWith("subs/en/index._m3u8"), `the master names the subtitles: ${subsUri}`);
+      const subsUrl = new URL(subsUri, session.masterUrl);
+      const subs = await getThroughEdge(subsUrl.toString(), cookieHeader);
+      const cueUri = subs.split("\n").find((line) => line.startsWith("seg_000.vtt"));
+      assert.ok(cueUri, subs);
+      const cue = await getThroughEdge(new URL(cueUri, subsUrl).toString(), cookieHeader);
+      assert.match(
+        cue,
+        /^WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:\d+,LOCAL:00:00:00\.000\n\n00:00:00\.000 --> 00:00:02\.000/,
+      );
     });
   }
 

@@ -158,6 +158,31 @@ describe("local live window", () => {
     );
   });
 
+  it("loops the committed packager-layout title on one timeline although its audio has a segment more", () => {
+    const read = (rendition: string) => {
+      const loop = parseLoopablePlaylist(
+        readFileSync(join(__dirname, "../../local/sample/show", rendition, "index.m3u8"), "utf8"),
+      );
+      assert.ok(loop, rendition);
+      return loop;
+    };
+    const video = read("video/144p");
+    const audio = read("audio/en");
+    assert.equal(audio.segments.length, video.segments.length + 1, "ffmpeg's audio tail");
+    const timeline = sharedTimeline([video, read("video/240p"), audio, read("subs/en")]);
+    assert.equal(timeline.durations.length, video.segments.length);
+    const sequences = (text: string) =>
+      /#EXT-X-MEDIA-SEQUENCE:(\d+)\n#EXT-X-DISCONTINUITY-SEQUENCE:(\d+)/.exec(text)?.slice(1);
+    for (const elapsedSeconds of [0, 7, 100, 1000]) {
+      const clock = { elapsedSeconds, startedAtMs: STARTED_AT_MS };
+      const videoWindow = renderWithTimeline(video, timeline, clock, { windowSegments: 4 });
+      const audioWindow = renderWithTimeline(audio, timeline, clock, { windowSegments: 4 });
+      assert.deepEqual(sequences(audioWindow), sequences(videoWindow), `at ${elapsedSeconds} s`);
+      const dates = (text: string) => text.match(/#EXT-X-PROGRAM-DATE-TIME:.+/g);
+      assert.deepEqual(dates(audioWindow), dates(videoWindow), `at ${elapsedSeconds} s`);
+    }
+  });
+
   it("loops every media playlist of the committed sample", () => {
     for (const asset of ["ts", "fmp4"]) {
       for (const variant of [0, 1, 2]) {

@@ -136,7 +136,7 @@ describe("local stack wiring", function () {
     const assets = (await (
       await fetch(loopback(new URL("/api/assets", stack.urls.page).toString()))
     ).json()) as { assets: string[] };
-    assert.deepEqual(assets.assets, ["byterange", "fmp4", "ts"]);
+    assert.deepEqual(assets.assets, ["byterange", "fmp4", "show", "ts"]);
     const status = (await (
       await fetch(loopback(new URL("/api/status", stack.urls.page).toString()))
     ).json()) as { activeKeyId: string; trustedKeyIds: string[] };
