@@ -7,10 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { request } from "node:http";
 import { checkOptions, defaultOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import type { EdgeRequestEntry } from "../../local/edge";
+import { getAsLocalhost } from "../support/edge-get";
 import { requireTool } from "../support/tools";
 
 interface Run {
@@ -33,33 +33,11 @@ function runFfmpeg(ffmpeg: string, args: string[], limitMs: number): Promise<Run
   });
 }
 
-/** GET through the edge on 127.0.0.1 keeping the URL's localhost Host (what the edge verifies); rejects unless 200. */
-function getThroughEdge(url: string, cookie: string): Promise<string> {
-  const parsed = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: parsed.port,
-        path: parsed.pathname + parsed.search,
-        headers: { host: parsed.host, ...(cookie ? { cookie } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString();
-          if (res.statusCode === 200) resolve(text);
-          else
-            reject(
-              new Error(`${res.statusCode} for ${parsed.pathname}: ${res.headers["x-local-edge-reason"]}`),
-            );
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
+/** GET through the edge keeping the URL's localhost Host; the body, or a rejection unless 200. */
+async function getThroughEdge(url: string, cookie: string): Promise<string> {
+  const reply = await getAsLocalhost(url, cookie ? { cookie } : {});
+  if (reply.status !== 200) throw new Error(`${reply.status} for ${new URL(url).pathname}: ${reply.reason}`);
+  return reply.text;
 }
 
 async function openSession(stack: LocalStack, mode: "url" | "cookies", asset: string) {
@@ -91,6 +69,29 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
   });
   after(() => stack?.close());
 
+  /** ffmpeg decodes every stream of the session's master through the edge, without an error or a refusal. */
+  async function decodeThroughEdge(
+    mode: "url" | "cookies",
+    session: Awaited<ReturnType<typeof openSession>>,
+  ): Promise<void> {
+    // Cookie mode: hand ffmpeg the cookies the app set. No domain attribute: ffmpeg matches
+    // it against "host:port" and would drop them; host-only is what the browser keeps anyway.
+    const cookies = session.setCookie.map((cookie) => `${cookie.split(";")[0]}; path=/;`).join("\n");
+    const args = [
+      ...["-hide_banner", "-loglevel", "warning"],
+      ...(mode === "cookies" ? ["-cookies", cookies] : []),
+      ...["-allowed_extensions", "ALL", "-i", session.masterUrl, "-map", "0", "-f", "null", "-"],
+    ];
+    const run = await runFfmpeg(ffmpeg, args, 60_000);
+    assert.equal(run.code, 0, `ffmpeg failed:\n${run.stderr}`);
+    assert.doesNotMatch(run.stderr, /403|416|Forbidden|Error|error while decoding|Invalid data/i, run.stderr);
+    assert.deepEqual(
+      seen.filter((entry) => entry.rejected),
+      [],
+      "the edge refused ffmpeg's requests",
+    );
+  }
+
   for (const [mode, asset] of [
     ["url", "ts"],
     ["cookies", "fmp4"],
@@ -98,30 +99,7 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
     it(`decodes all three renditions of ${asset} with signed ${mode}`, async () => {
       seen.length = 0;
       const session = await openSession(stack, mode, asset);
-      // Cookie mode: hand ffmpeg the cookies the app set. No domain attribute: ffmpeg matches
-      // it against "host:port" and would drop them; host-only is what the browser keeps anyway.
-      const cookies = session.setCookie.map((cookie) => `${cookie.split(";")[0]}; path=/;`).join("\n");
-      const args = [
-        "-hide_banner",
-        "-loglevel",
-        "warning",
-        ...(mode === "cookies" ? ["-cookies", cookies] : []),
-        "-allowed_extensions",
-        "ALL",
-        "-i",
-        session.masterUrl,
-        "-map",
-        "0",
-        "-f",
-        "null",
-        "-",
-      ];
-      const run = await runFfmpeg(ffmpeg, args, 60_000);
-      assert.equal(run.code, 0, `ffmpeg failed:\n${run.stderr}`);
-      assert.doesNotMatch(run.stderr, /403|Forbidden|Error|error while decoding/i, run.stderr);
-
-      const rejected = seen.filter((entry) => entry.rejected);
-      assert.deepEqual(rejected, [], "the edge refused ffmpeg's requests");
+      await decodeThroughEdge(mode, session);
       const paths = new Set(seen.map((entry) => entry.path));
       for (const variant of [0, 1, 2]) {
         assert.ok(
@@ -146,30 +124,7 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
     it(`decodes the packager-layout title (sub-folders, alternate audio, subtitles, keys/) with signed ${mode}`, async () => {
       seen.length = 0;
       const session = await openSession(stack, mode, "show");
-      const cookies = session.setCookie.map((cookie) => `${cookie.split(";")[0]}; path=/;`).join("\n");
-      const args = [
-        "-hide_banner",
-        "-loglevel",
-        "warning",
-        ...(mode === "cookies" ? ["-cookies", cookies] : []),
-        "-allowed_extensions",
-        "ALL",
-        "-i",
-        session.masterUrl,
-        "-map",
-        "0",
-        "-f",
-        "null",
-        "-",
-      ];
-      const run = await runFfmpeg(ffmpeg, args, 60_000);
-      assert.equal(run.code, 0, `ffmpeg failed:\n${run.stderr}`);
-      assert.doesNotMatch(run.stderr, /403|Forbidden|Error|error while decoding/i, run.stderr);
-      assert.deepEqual(
-        seen.filter((entry) => entry.rejected),
-        [],
-        "the edge refused ffmpeg's requests",
-      );
+      await decodeThroughEdge(mode, session);
       const paths = new Set(seen.map((entry) => entry.path));
       for (const rendition of ["video/144p", "video/240p", "audio/en"])
         assert.ok(
@@ -200,26 +155,7 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
   it("decodes the single-file byte-range package (EXT-X-BYTERANGE, EXT-X-MAP BYTERANGE) through the edge", async () => {
     seen.length = 0;
     const session = await openSession(stack, "url", "byterange");
-    const args = [
-      "-hide_banner",
-      "-loglevel",
-      "warning",
-      "-i",
-      session.masterUrl,
-      "-map",
-      "0",
-      "-f",
-      "null",
-      "-",
-    ];
-    const run = await runFfmpeg(ffmpeg, args, 60_000);
-    assert.equal(run.code, 0, `ffmpeg failed:\n${run.stderr}`);
-    assert.doesNotMatch(run.stderr, /403|416|Forbidden|Error|error while decoding|Invalid data/i, run.stderr);
-    assert.deepEqual(
-      seen.filter((entry) => entry.rejected),
-      [],
-      "the edge refused ffmpeg's requests",
-    );
+    await decodeThroughEdge("url", session);
     // The init section and each of the three segments is its own Range request on the one file.
     const fileRequests = seen.filter((entry) => entry.path === "/byterange/stream_0.mp4").length;
     assert.ok(fileRequests >= 4, `${fileRequests} requests for ranges of stream_0.mp4`);

@@ -1,41 +1,13 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { request } from "node:http";
 import { join } from "node:path";
 import { checkOptions, defaultOptions, type LocalStackOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import { createSignerClient } from "../../client/signer-client";
+import { getAsLocalhost } from "../support/edge-get";
 
 const loopback = (url: string) => url.replace("//localhost:", "//127.0.0.1:");
-
-/** GET a localhost URL over 127.0.0.1 keeping its Host (fetch would send 127.0.0.1, a wrong host for the edge). */
-function getAsLocalhost(url: string): Promise<{ status: number; reason: string; text: string }> {
-  const parsed = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port: parsed.port,
-        path: parsed.pathname + parsed.search,
-        headers: { host: parsed.host },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            reason: String(res.headers["x-local-edge-reason"] ?? ""),
-            text: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
-}
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(loopback(url), {
