@@ -14,13 +14,17 @@ export const LAMBDA_RUNTIME = "nodejs22.x";
 /** AWS managed policy granting CloudWatch Logs writes, nothing else. */
 export const BASIC_EXECUTION_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
 
-/** Packages provided by the Lambda runtime or needed only while deploying. */
+/**
+ * Packages provided by the Lambda runtime or needed only while deploying. @smithy/* (the
+ * SDK's own signing and hashing, which the application's signer client uses) ships with
+ * the runtime's SDK v3 too, and no Lambda imports it: kept out, the archives stay as they were.
+ */
 export function excludedPackages(packageJsonPath = path.join(__dirname, "..", "package.json")): string[] {
   const manifest = JSON.parse(fs.readFileSync(packageJsonPath, "utf8")) as {
     dependencies?: Record<string, string>;
   };
   return Object.keys(manifest.dependencies ?? {})
-    .filter((name) => name.startsWith("@pulumi/") || name.startsWith("@aws-sdk/"))
+    .filter((name) => ["@pulumi/", "@aws-sdk/", "@smithy/"].some((scope) => name.startsWith(scope)))
     .sort();
 }
 

@@ -248,10 +248,12 @@ export function createEdge(options: EdgeOptions): LocalEdge {
       const send = (retried: boolean) => {
         const upstream = httpRequest(
           new URL(target, origin),
-          { method: request.method, agent },
+          // CloudFront forwards a viewer's Range to the origin and serves the 206 it gets back
+          // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/RangeGETs.html).
+          { method: request.method, agent, headers: rangeHeaders(request) },
           (originResponse) => {
             const passed: Record<string, string[]> = { ...headers };
-            for (const name of ["content-type", "content-length", "cache-control", "last-modified", "etag"]) {
+            for (const name of ORIGIN_RESPONSE_HEADERS) {
               const value = originResponse.headers[name];
               if (typeof value === "string") passed[name] = [value];
             }
@@ -306,6 +308,22 @@ export function createEdge(options: EdgeOptions): LocalEdge {
       "access-control-expose-headers": Object.values(EDGE_HEADERS).join(", "),
     };
   }
+}
+
+/** Origin response headers the viewer gets, range replies' included. */
+const ORIGIN_RESPONSE_HEADERS = [
+  "content-type",
+  "content-length",
+  "cache-control",
+  "last-modified",
+  "etag",
+  "accept-ranges",
+  "content-range",
+];
+
+function rangeHeaders(request: IncomingMessage): Record<string, string> {
+  const range = request.headers.range;
+  return range === undefined ? {} : { range };
 }
 
 /** `localhost:8401` -> `localhost`; undefined for a missing or malformed Host. */

@@ -9,12 +9,14 @@ import { createSignHandler, type SignResponse } from "../functions/handlers/sign
 import { createActiveKeyProvider, type KeyCacheEvent } from "../functions/keys";
 import type { RotationRunResult } from "../functions/rotation";
 import { createRotationHandler } from "../functions/handlers/rotate";
+import { createSignerClient, SignerClientError } from "../client/signer-client";
 import { fetchThroughEdge } from "./edge-fetch";
 import type { SessionMode, SignedSession, SignerClient } from "./app";
 import { HttpError } from "./http";
 import type { LocalStackOptions } from "./options";
 import { describeAuditEvent } from "./rotation";
 import type { FunctionUrlEvent, FunctionUrlResult } from "./signer-api";
+import type { LocalCredentials } from "./sigv4-verify";
 import { LOCAL_REGION, type LocalCloud } from "./stores";
 
 /** The distribution's domain in the local stack (see EdgeOptions.distributionDomain). */
@@ -37,8 +39,8 @@ export function toEdgeAddress(url: string, edgeUrl: string): string {
 export interface LocalSigner {
   /** The signing Lambda handler, for the signer API. */
   readonly invoke: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
-  /** The app's client: POSTs to the signer API with the app's credential. */
-  clientFor(signerUrl: string, token: string, edgeUrl: string): SignerClient;
+  /** The app's client: the signer client (client/signer-client.ts) with the signer API's local credentials. */
+  clientFor(signerUrl: string, credentials: LocalCredentials, edgeUrl: string): SignerClient;
 }
 
 export function createLocalSigner(context: LocalHandlerContext): LocalSigner {
@@ -64,30 +66,35 @@ export function createLocalSigner(context: LocalHandlerContext): LocalSigner {
   );
   return {
     invoke: async (event) => (await handler(event)) as FunctionUrlResult,
-    clientFor: (signerUrl, token, edgeUrl) => ({
-      sign: async ({ mode, path }: { mode: SessionMode; path: string }): Promise<SignedSession> => {
-        const response = await fetch(
-          new URL("/", signerUrl.replace(`//${LOCAL_DISTRIBUTION_DOMAIN}:`, "//127.0.0.1:")),
-          {
-            method: "POST",
-            headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-            body: JSON.stringify({ resource: path, mode }),
-          },
-        );
-        const body = (await response.json()) as SignResponse | { error: { code: string; message: string } };
-        if (!response.ok || "error" in body) {
-          const reason =
-            "error" in body ? `${body.error.code}: ${body.error.message}` : `status ${response.status}`;
-          throw new HttpError(502, `the signer refused: ${reason}`);
-        }
-        return {
-          url: toEdgeAddress(body.url, edgeUrl),
-          expires: body.expires,
-          keyPairId: body.keyPairId,
-          setCookieHeaders: body.mode === "cookies" ? body.setCookieHeaders : [],
-        };
-      },
-    }),
+    clientFor: (signerUrl, credentials, edgeUrl) => {
+      // The app's own client, exactly as deployed: SigV4 over the Function URL (loopback, not localhost,
+      // which may resolve to ::1 while the servers listen on 127.0.0.1).
+      const client = createSignerClient(
+        {
+          region: LOCAL_REGION,
+          signer: { functionUrl: signerUrl.replace(`//${LOCAL_DISTRIBUTION_DOMAIN}:`, "//127.0.0.1:") },
+        },
+        { credentials },
+      );
+      return {
+        sign: async ({ mode, path }: { mode: SessionMode; path: string }): Promise<SignedSession> => {
+          let body: SignResponse;
+          try {
+            body = await client.sign({ resource: path, mode });
+          } catch (error) {
+            if (error instanceof SignerClientError)
+              throw new HttpError(502, `the signer refused: ${error.message}`);
+            throw error;
+          }
+          return {
+            url: toEdgeAddress(body.url, edgeUrl),
+            expires: body.expires,
+            keyPairId: body.keyPairId,
+            setCookieHeaders: body.mode === "cookies" ? body.setCookieHeaders : [],
+          };
+        },
+      };
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Turns a short VOD media playlist into an endless live one: the segments
  * loop, a sliding window of the latest ones is published as time passes, and
- * each wrap is marked with EXT-X-DISCONTINUITY (timestamps restart). This is
+ * each wrap is marked with EXT-X-DISCONTINUITY (timestamps restart), on one
+ * timeline for all renditions of an asset (see sharedTimeline). This is
  * how the local origin stands in for a live packager, so the player keeps
  * reloading playlists (through the edge, across key rotations) instead of
  * fetching everything once.
@@ -9,12 +10,13 @@
  * Pure: the caller passes the elapsed time.
  */
 
-/** Tags that describe a VOD as a whole and have no place in a live window. */
+/** Tags that describe a VOD as a whole, or its own timeline, and have no place in a live window. */
 const VOD_ONLY_TAGS = [
   "#EXT-X-PLAYLIST-TYPE",
   "#EXT-X-ENDLIST",
   "#EXT-X-MEDIA-SEQUENCE",
   "#EXT-X-DISCONTINUITY-SEQUENCE",
+  "#EXT-X-PROGRAM-DATE-TIME",
 ];
 
 /** Tags that, between segments, would change the state the window's first segment depends on. */
@@ -81,25 +83,67 @@ export function parseLoopablePlaylist(text: string): LoopablePlaylist | undefine
   return { header, segments, loopSeconds, lineEnding };
 }
 
+/**
+ * The one clock every rendition of an asset loops on, so a segment has the
+ * same media sequence number, discontinuity sequence and program date-time in
+ * every rendition (players such as Shaka align live renditions by sequence
+ * number). A loop holds as many segments as the shortest rendition has: a
+ * packager's audio often ends in one short extra segment (AAC frames overrun
+ * the video's last cut), and that tail is left out of the loop rather than
+ * shifting the audio's numbering by one on every wrap. Each position lasts as
+ * long as the longest rendition's segment there, so no rendition publishes a
+ * segment before every rendition has it, as a live packager does.
+ */
+export interface LoopTimeline {
+  /** Seconds each loop position lasts; its length is the segments per loop. */
+  readonly durations: readonly number[];
+  readonly loopSeconds: number;
+}
+
+/** The shared timeline of an asset's loopable renditions (at least one). */
+export function sharedTimeline(renditions: readonly LoopablePlaylist[]): LoopTimeline {
+  if (renditions.length === 0) throw new Error("sharedTimeline needs at least one rendition");
+  const count = Math.min(...renditions.map((rendition) => rendition.segments.length));
+  const durations: number[] = [];
+  for (let index = 0; index < count; index++)
+    durations.push(Math.max(...renditions.map((rendition) => rendition.segments[index].duration)));
+  return { durations, loopSeconds: durations.reduce((sum, duration) => sum + duration, 0) };
+}
+
 export interface LiveWindowOptions {
   /** Segments published in each window (the live playlist's length). */
   readonly windowSegments: number;
 }
 
+export interface LiveClock {
+  /** Seconds since the stream started. */
+  readonly elapsedSeconds: number;
+  /** Wall clock when the stream started, epoch milliseconds (anchors EXT-X-PROGRAM-DATE-TIME). */
+  readonly startedAtMs: number;
+}
+
 /**
- * The live playlist at `elapsedSeconds` since the stream started. The stream
- * is treated as already `windowSegments` segments old at start, so the very
- * first window is full.
+ * The live playlist of one rendition at `clock`, on the asset's `timeline`
+ * (`sharedTimeline` of all its renditions; of this one alone when it has no
+ * siblings). The stream is treated as already `windowSegments` segments old
+ * at start, so the very first window is full. Every segment carries its
+ * EXT-X-PROGRAM-DATE-TIME (RFC 8216 4.3.2.6), the same instant in every
+ * rendition, so a player can also align renditions by date.
  */
 export function renderLiveWindow(
   playlist: LoopablePlaylist,
-  elapsedSeconds: number,
+  timeline: LoopTimeline,
+  clock: LiveClock,
   options: LiveWindowOptions,
 ): string {
-  const count = playlist.segments.length;
+  const count = timeline.durations.length;
+  if (count > playlist.segments.length) throw new Error("the timeline has more segments than the playlist");
   const window = Math.max(1, Math.floor(options.windowSegments));
-  const published = window + publishedSince(playlist, Math.max(0, elapsedSeconds));
+  // The stream's timeline position now: it was `window` segments old at start.
+  const position = Math.max(0, clock.elapsedSeconds) + startOf(timeline, window);
+  const published = completedBy(timeline, position);
   const first = published - window;
+  const zeroMs = clock.startedAtMs - startOf(timeline, window) * 1000;
 
   const out = [...playlist.header];
   out.push(`#EXT-X-MEDIA-SEQUENCE:${first}`);
@@ -108,20 +152,31 @@ export function renderLiveWindow(
   for (let sequence = first; sequence < published; sequence++) {
     const index = sequence % count;
     if (index === 0 && sequence !== first) out.push("#EXT-X-DISCONTINUITY");
+    out.push(
+      `#EXT-X-PROGRAM-DATE-TIME:${new Date(zeroMs + startOf(timeline, sequence) * 1000).toISOString()}`,
+    );
     out.push(...playlist.segments[index].lines);
   }
   return out.join(playlist.lineEnding) + playlist.lineEnding;
 }
 
-/** How many segments have completed in `elapsedSeconds` of looping. */
-function publishedSince(playlist: LoopablePlaylist, elapsedSeconds: number): number {
-  const loops = Math.floor(elapsedSeconds / playlist.loopSeconds);
-  let remaining = elapsedSeconds - loops * playlist.loopSeconds;
-  let published = loops * playlist.segments.length;
-  for (const segment of playlist.segments) {
-    if (remaining < segment.duration) break;
-    remaining -= segment.duration;
-    published++;
+/** Where segment `sequence` starts on the looping timeline, seconds. */
+function startOf(timeline: LoopTimeline, sequence: number): number {
+  const count = timeline.durations.length;
+  let seconds = Math.floor(sequence / count) * timeline.loopSeconds;
+  for (let index = 0; index < sequence % count; index++) seconds += timeline.durations[index];
+  return seconds;
+}
+
+/** How many segments have completed by timeline position `seconds`. */
+function completedBy(timeline: LoopTimeline, seconds: number): number {
+  const loops = Math.floor(seconds / timeline.loopSeconds);
+  let remaining = seconds - loops * timeline.loopSeconds;
+  let completed = loops * timeline.durations.length;
+  for (const duration of timeline.durations) {
+    if (remaining < duration) break;
+    remaining -= duration;
+    completed++;
   }
-  return published;
+  return completed;
 }

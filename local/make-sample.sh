@@ -2,12 +2,16 @@
 # Generates the local stack's sample stream: a short, loopable, AES-128
 # encrypted HLS asset in two packagings (MPEG-TS and fMP4/CMAF), three video
 # renditions each with muxed AAC audio, every file of an asset in one folder
-# so one folder-scoped signature covers it.
+# so one folder-scoped signature covers it; a single-file fMP4 package with
+# byte ranges; and a title in a packager's layout (sub-folders, alternate
+# audio, subtitles, a shared keys/ folder).
 #
 #   local/make-sample.sh [OUTPUT_DIR]     default: local/sample (next to this script)
 #
 # Output: OUTPUT_DIR/ts/ and OUTPUT_DIR/fmp4/, each with master.m3u8,
-# stream_<n>.m3u8, segments and enc.key. Needs ffmpeg (Debian: apt-get install ffmpeg).
+# stream_<n>.m3u8, segments and enc.key; OUTPUT_DIR/byterange/ with master.m3u8,
+# stream_0.m3u8 and stream_0.mp4; OUTPUT_DIR/show/ in a packager's layout (see
+# package_layout). Needs ffmpeg (Debian: apt-get install ffmpeg).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +20,7 @@ seconds=${SAMPLE_SECONDS:-6}
 segment_seconds=2
 fps=24
 
-for tool in ffmpeg openssl; do
+for tool in ffmpeg ffprobe openssl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "make-sample: $tool is not installed (apt-get install $tool)" >&2; exit 1; }
 done
 
@@ -77,7 +81,80 @@ encrypt_fmp4() {
   done
 }
 
+# A single-file fMP4 package, as many packagers write VOD: one rendition in one
+# .mp4, every segment (and the init section: EXT-X-MAP BYTERANGE) a byte range of
+# it, so a player and the edge work with Range requests (RFC 8216 4.3.2.2, 4.3.2.5).
+# In clear: AES-128 encrypts whole resources, not ranges of one.
+package_byterange() {
+  dir="$out/byterange"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  ffmpeg -hide_banner -loglevel error -y \
+    -f lavfi -i "testsrc=size=256x144:rate=$fps:duration=$seconds" \
+    -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=$seconds" \
+    -map 0:v -map 1:a \
+    -c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p -threads 1 \
+    -g $((fps * segment_seconds)) -keyint_min $((fps * segment_seconds)) -sc_threshold 0 \
+    -b:v 70k -maxrate 90k -bufsize 180k -c:a aac -b:a 32k -ac 1 \
+    -var_stream_map "v:0,a:0" \
+    -f hls -hls_time "$segment_seconds" -hls_playlist_type vod -hls_flags independent_segments+single_file \
+    -hls_segment_type fmp4 -hls_segment_filename "$dir/stream_%v.mp4" \
+    -master_pl_name master.m3u8 "$dir/stream_%v.m3u8"
+}
+
+# The layout packagers write for a real title: renditions in sub-folders
+# (video/144p/, video/240p/), alternate audio in its own rendition
+# (audio/en/, which ffmpeg ends with one short extra segment), WebVTT subtitles
+# (subs/en/), and the AES-128 key in a shared keys/ folder that every media
+# playlist names as ../../keys/enc.key. All under one asset root, so one
+# folder-scoped grant for the master covers it.
+package_layout() {
+  dir="$out/show"
+  rm -rf "$dir"
+  mkdir -p "$dir/keys" "$dir/subs/en"
+  cp "$work/enc.key" "$dir/keys/enc.key"
+  printf '../../keys/enc.key\n%s\n%s\n' "$work/enc.key" "$iv_hex" >"$work/layout-key-info"
+  ffmpeg -hide_banner -loglevel error -y \
+    -f lavfi -i "testsrc=size=640x360:rate=$fps:duration=$seconds" \
+    -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=$seconds" \
+    -filter_complex "[0:v]split=2[a][b];[a]scale=256:144[v0];[b]scale=426:240[v1]" \
+    -map "[v0]" -map "[v1]" -map 1:a \
+    -c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p -threads 1 \
+    -g $((fps * segment_seconds)) -keyint_min $((fps * segment_seconds)) -sc_threshold 0 \
+    -b:v:0 70k -maxrate:v:0 90k -bufsize:v:0 180k \
+    -b:v:1 130k -maxrate:v:1 170k -bufsize:v:1 340k \
+    -c:a aac -b:a 32k -ac 1 \
+    -var_stream_map "v:0,agroup:aud,name:video/144p v:1,agroup:aud,name:video/240p a:0,agroup:aud,name:audio/en,default:yes,language:en" \
+    -f hls -hls_time "$segment_seconds" -hls_playlist_type vod -hls_flags independent_segments \
+    -hls_segment_type mpegts -hls_key_info_file "$work/layout-key-info" \
+    -hls_segment_filename "$dir/%v/seg_%03d.ts" -master_pl_name master.m3u8 "$dir/%v/index.m3u8"
+  # WebVTT cues are timed against the video's MPEG-TS clock (RFC 8216 3.5: X-TIMESTAMP-MAP).
+  pts=$(ffprobe -v error -allowed_extensions ALL -select_streams v:0 -show_entries stream=start_pts -of csv=p=0 \
+    "$dir/video/144p/index.m3u8" | head -n 1)
+  segments=$(( (seconds + segment_seconds - 1) / segment_seconds ))
+  {
+    printf '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:%s\n#EXT-X-PLAYLIST-TYPE:VOD\n' "$segment_seconds"
+    index=0
+    while [ "$index" -lt "$segments" ]; do
+      start=$((index * segment_seconds))
+      name=$(printf 'seg_%03d.vtt' "$index")
+      printf 'WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:%s,LOCAL:00:00:00.000\n\n00:00:%02d.000 --> 00:00:%02d.000\nSeconds %s to %s\n' \
+        "$pts" "$start" "$((start + segment_seconds))" "$start" "$((start + segment_seconds))" >"$dir/subs/en/$name"
+      printf '#EXTINF:%s.000,\n%s\n' "$segment_seconds" "$name"
+      index=$((index + 1))
+    done
+    printf '#EXT-X-ENDLIST\n'
+  } >"$dir/subs/en/index.m3u8"
+  awk '/^#EXT-X-STREAM-INF:/ { print $0 ",SUBTITLES=\"subs\""; next }
+       { print }
+       /^#EXT-X-MEDIA:TYPE=AUDIO/ { print "#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"English\",LANGUAGE=\"en\",DEFAULT=NO,AUTOSELECT=YES,URI=\"subs/en/index.m3u8\"" }' \
+    "$dir/master.m3u8" >"$dir/master.m3u8.tmp"
+  mv "$dir/master.m3u8.tmp" "$dir/master.m3u8"
+}
+
 package ts
 package fmp4
 encrypt_fmp4
-echo "make-sample: wrote $out/ts and $out/fmp4 ($(du -sk "$out" | cut -f1) KiB)"
+package_byterange
+package_layout
+echo "make-sample: wrote $out/ts, $out/fmp4, $out/byterange and $out/show ($(du -sk "$out" | cut -f1) KiB)"

@@ -1,14 +1,23 @@
 /**
  * The local origin (the stand-in for S3 or MediaPackage): serves a folder of
  * HLS assets read-only. In live mode every VOD media playlist is served as an
- * endless live window over its looped segments (see live-window.ts), so a
- * player keeps reloading playlists through the edge.
+ * endless live window over its looped segments (see live-window.ts), all
+ * renditions of an asset on one timeline, so a player keeps reloading
+ * playlists through the edge.
  */
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { extname, resolve, sep } from "node:path";
-import { parseLoopablePlaylist, renderLiveWindow } from "./live-window";
+import { answerRange, contentRange, type ByteRangeAnswer } from "./byte-range";
+import { assetRenditions } from "./asset-renditions";
+import {
+  parseLoopablePlaylist,
+  renderLiveWindow,
+  sharedTimeline,
+  type LiveWindowOptions,
+  type LoopablePlaylist,
+} from "./live-window";
 import { sendText } from "./http";
 
 export interface OriginOptions {
@@ -91,24 +100,66 @@ export function createOriginHandler(options: OriginOptions): RequestListener {
     if (extension === ".m3u8") {
       const text = await readFile(file, "utf8");
       const loop = options.live ? parseLoopablePlaylist(text) : undefined;
-      const body =
-        loop && options.live ? renderLiveWindow(loop, (nowMs() - startedMs) / 1000, options.live) : text;
-      response.writeHead(200, {
-        "content-type": contentType,
-        "content-length": Buffer.byteLength(body),
-        "cache-control": loop ? "no-cache" : "max-age=60",
-      });
-      response.end(request.method === "HEAD" ? undefined : body);
+      const body = Buffer.from(loop && options.live ? await liveWindow(file, loop, options.live) : text);
+      const range = answerRange(request.headers.range, body.length);
+      const headers = { "content-type": contentType, "cache-control": loop ? "no-cache" : "max-age=60" };
+      if (!startReply(response, range, body.length, headers)) return;
+      if (request.method === "HEAD") return void response.end();
+      response.end(range.kind === "partial" ? body.subarray(range.start, range.end + 1) : body);
       return;
     }
-    response.writeHead(200, {
-      "content-type": contentType,
-      "content-length": info.size,
-      "cache-control": "max-age=86400",
-    });
+    const range = answerRange(request.headers.range, info.size);
+    const headers = { "content-type": contentType, "cache-control": "max-age=86400" };
+    if (!startReply(response, range, info.size, headers)) return;
     if (request.method === "HEAD") return void response.end();
-    const stream = createReadStream(file);
+    const stream = createReadStream(
+      file,
+      range.kind === "partial" ? { start: range.start, end: range.end } : {},
+    );
     stream.on("error", () => response.destroy());
     stream.pipe(response);
   }
+
+  /** The live window of `file`, on the timeline it shares with the other loopable renditions of its asset. */
+  async function liveWindow(file: string, loop: LoopablePlaylist, live: LiveWindowOptions): Promise<string> {
+    const renditions = [loop];
+    for (const sibling of (await assetRenditions(options.root, file)).slice(1)) {
+      const parsed = parseLoopablePlaylist(await readFile(sibling, "utf8").catch(() => ""));
+      if (parsed) renditions.push(parsed);
+    }
+    const clock = { elapsedSeconds: (nowMs() - startedMs) / 1000, startedAtMs: startedMs };
+    return renderLiveWindow(loop, sharedTimeline(renditions), clock, live);
+  }
+}
+
+/**
+ * Writes the status and headers S3 sends for this range answer (always `Accept-Ranges: bytes`);
+ * false when the reply is complete already (a 416 with S3's InvalidRange error body).
+ */
+function startReply(
+  response: ServerResponse,
+  range: ByteRangeAnswer,
+  size: number,
+  headers: Record<string, string>,
+): boolean {
+  const common = { "accept-ranges": "bytes", ...headers };
+  if (range.kind === "unsatisfiable") {
+    const error = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message><ActualObjectSize>${size}</ActualObjectSize></Error>`;
+    response.writeHead(416, {
+      "accept-ranges": "bytes",
+      "content-type": "application/xml",
+      "content-range": contentRange(range, size) ?? "",
+      "content-length": Buffer.byteLength(error),
+    });
+    response.end(error);
+    return false;
+  }
+  if (range.kind === "partial") {
+    response.writeHead(206, {
+      ...common,
+      "content-range": contentRange(range, size) ?? "",
+      "content-length": range.end - range.start + 1,
+    });
+  } else response.writeHead(200, { ...common, "content-length": size });
+  return true;
 }

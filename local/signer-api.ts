@@ -1,13 +1,18 @@
 /**
  * The signer handler behind a small HTTP API: the local stand-in for the
- * signing Lambda's Function URL with AWS_IAM auth. IAM (SigV4) becomes a
- * bearer token generated per run and handed only to the app; a request
- * without it is refused before the handler runs, as AWS refuses an unsigned
- * invoke. The request is passed in the Function URL event shape (payload 2.0).
+ * signing Lambda's Function URL with AWS_IAM auth. Every request must be
+ * SigV4-signed (service `lambda`, the stack's region) with the local test
+ * credentials, generated per run and handed only to the app; an unsigned,
+ * wrongly signed or expired request gets 403 before the handler runs, as a
+ * Function URL with AWS_IAM auth answers
+ * (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html). So the app
+ * uses the same client (client/signer-client.ts) locally and deployed. The
+ * request is passed in the Function URL event shape (payload 2.0).
  */
-import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { HttpError, sendError, sendJson } from "./http";
+import { verifySigV4, type LocalCredentials } from "./sigv4-verify";
 
 /** Function URL request event (payload format 2.0), the fields a handler reads. */
 export interface FunctionUrlEvent {
@@ -45,6 +50,10 @@ export interface FunctionUrlResult {
 export interface SignerApiOptions {
   /** The signer Lambda handler. */
   readonly invoke: (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
+  /** The region in the SigV4 credential scope (the service is `lambda`). */
+  readonly region: string;
+  /** Clock, epoch milliseconds (tests). */
+  readonly nowMs?: () => number;
   /** The caller identity the local "IAM" attaches (the app's role). */
   readonly callerArn?: string;
   readonly log?: (line: string) => void;
@@ -56,13 +65,16 @@ export interface SignerApiOptions {
 
 export interface SignerApi {
   readonly handler: RequestListener;
-  /** The credential the app presents (`authorization: Bearer <token>`). */
-  readonly token: string;
+  /** The local test credentials the app signs its requests with (this run only). */
+  readonly credentials: LocalCredentials;
 }
 
 export function createSignerApi(options: SignerApiOptions): SignerApi {
-  const token = randomBytes(32).toString("base64url");
-  const expected = Buffer.from(`Bearer ${token}`);
+  const credentials: LocalCredentials = {
+    accessKeyId: `AKIALOCAL${randomBytes(6).toString("hex").toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString("base64"),
+  };
+  const nowMs = options.nowMs ?? Date.now;
   const log = options.log ?? (() => undefined);
   const callerArn = options.callerArn ?? "arn:aws:iam::000000000000:role/local-app";
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
@@ -72,17 +84,26 @@ export function createSignerApi(options: SignerApiOptions): SignerApi {
       sendError(response, error, (line) => log(`signer-api: ${line}`)),
     );
   };
-  return { handler, token };
+  return { handler, credentials };
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const presented = Buffer.from(request.headers.authorization ?? "");
-    if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
-      // What a Function URL with AWS_IAM auth answers to an unsigned or wrongly signed request.
-      return sendJson(response, 403, { Message: "Forbidden" });
-    }
+    // The body is part of the signature: read (bounded) before verifying.
     const body = await readBody(request, maxBodyBytes);
+    const verdict = verifySigV4(
+      { method: request.method ?? "GET", target: request.url ?? "/", headers: joinedHeaders(request), body },
+      [credentials],
+      { region: options.region, service: "lambda" },
+      nowMs(),
+    );
+    if (!verdict.ok) {
+      log(`signer-api: 403 ${verdict.errorType}: ${verdict.message}`);
+      // An unsigned request gets a bare Forbidden; a refused signature names AWS's error type.
+      return verdict.errorType === "MissingAuthenticationToken"
+        ? sendJson(response, 403, { Message: "Forbidden" })
+        : sendJson(response, 403, { message: verdict.message }, { "x-amzn-errortype": verdict.errorType });
+    }
     const domain = options.functionUrlDomain ?? "localsigner.lambda-url.us-east-1.on.aws";
-    const result = await options.invoke(toEvent(request, body, callerArn, domain));
+    const result = await options.invoke(toEvent(request, body, callerArn, domain, verdict.accessKeyId));
     const headers: Record<string, string | string[]> = { ...(result.headers ?? {}) };
     if (result.cookies?.length) headers["set-cookie"] = result.cookies;
     const payload =
@@ -92,6 +113,13 @@ export function createSignerApi(options: SignerApiOptions): SignerApi {
     response.writeHead(result.statusCode, { ...headers, "content-length": payload.length });
     response.end(payload);
   }
+}
+
+function joinedHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers))
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
+  return headers;
 }
 
 async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
@@ -110,6 +138,7 @@ function toEvent(
   body: Buffer,
   callerArn: string,
   domainName: string,
+  accessKey: string,
 ): FunctionUrlEvent {
   const target = request.url ?? "/";
   const queryStart = target.indexOf("?");
@@ -146,7 +175,7 @@ function toEvent(
       },
       authorizer: {
         iam: {
-          accessKey: "ASIALOCAL",
+          accessKey,
           accountId: "000000000000",
           callerId: "AROALOCAL:local-app",
           userArn: callerArn,

@@ -18,7 +18,8 @@ import type { LocalStackOptions } from "./options";
 import { createOriginHandler } from "./origin";
 import { startRotationSchedule, type RotationSchedule } from "./rotation";
 import { createSignerApi } from "./signer-api";
-import { openLocalCloud, type LocalCloud } from "./stores";
+import type { LocalCredentials } from "./sigv4-verify";
+import { LOCAL_REGION, openLocalCloud, type LocalCloud } from "./stores";
 
 /** Viewers and the page use this host name: CloudFront cookies need Secure, and browsers treat http://localhost as secure. */
 export const LOCAL_HOSTNAME = "localhost";
@@ -38,8 +39,10 @@ export interface LocalStack {
   readonly edge: LocalEdge;
   readonly cloud: LocalCloud;
   readonly rotation: RotationSchedule;
-  /** The credential the app uses for the signer API (tests call the signer with it). */
-  readonly signerToken: string;
+  /** The local test credentials the app signs signer API requests with (tests sign with them too). */
+  readonly signerCredentials: LocalCredentials;
+  /** Region of the signer's SigV4 scope. */
+  readonly region: string;
   close(): Promise<void>;
 }
 
@@ -128,14 +131,14 @@ export async function startLocalStack(
     servers.edge.use(edge.handler);
 
     const signer = createLocalSigner({ cloud, options, log });
-    const signerApi = createSignerApi({ invoke: signer.invoke, log });
+    const signerApi = createSignerApi({ invoke: signer.invoke, region: LOCAL_REGION, log });
     servers.signer.use(signerApi.handler);
 
     const localEdge = edge;
     servers.app.use(
       createApp({
         mediaDir: options.mediaDir,
-        signer: signer.clientFor(urls.signer, signerApi.token, urls.edge),
+        signer: signer.clientFor(urls.signer, signerApi.credentials, urls.edge),
         log,
         status: async () => ({
           activeKeyId: await cloud.activeKeyId(),
@@ -156,7 +159,15 @@ export async function startLocalStack(
       tickMs: hooks.rotationTickMs ?? 1000,
       log,
     });
-    return { urls, edge, cloud, rotation, signerToken: signerApi.token, close };
+    return {
+      urls,
+      edge,
+      cloud,
+      rotation,
+      signerCredentials: signerApi.credentials,
+      region: LOCAL_REGION,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

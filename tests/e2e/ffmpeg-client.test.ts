@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { checkOptions, defaultOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import type { EdgeRequestEntry } from "../../local/edge";
+import { getAsLocalhost } from "../support/edge-get";
 import { requireTool } from "../support/tools";
 
 interface Run {
@@ -30,6 +31,13 @@ function runFfmpeg(ffmpeg: string, args: string[], limitMs: number): Promise<Run
       resolve({ code, stderr });
     });
   });
+}
+
+/** GET through the edge keeping the URL's localhost Host; the body, or a rejection unless 200. */
+async function getThroughEdge(url: string, cookie: string): Promise<string> {
+  const reply = await getAsLocalhost(url, cookie ? { cookie } : {});
+  if (reply.status !== 200) throw new Error(`${reply.status} for ${new URL(url).pathname}: ${reply.reason}`);
+  return reply.text;
 }
 
 async function openSession(stack: LocalStack, mode: "url" | "cookies", asset: string) {
@@ -61,6 +69,29 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
   });
   after(() => stack?.close());
 
+  /** ffmpeg decodes every stream of the session's master through the edge, without an error or a refusal. */
+  async function decodeThroughEdge(
+    mode: "url" | "cookies",
+    session: Awaited<ReturnType<typeof openSession>>,
+  ): Promise<void> {
+    // Cookie mode: hand ffmpeg the cookies the app set. No domain attribute: ffmpeg matches
+    // it against "host:port" and would drop them; host-only is what the browser keeps anyway.
+    const cookies = session.setCookie.map((cookie) => `${cookie.split(";")[0]}; path=/;`).join("\n");
+    const args = [
+      ...["-hide_banner", "-loglevel", "warning"],
+      ...(mode === "cookies" ? ["-cookies", cookies] : []),
+      ...["-allowed_extensions", "ALL", "-i", session.masterUrl, "-map", "0", "-f", "null", "-"],
+    ];
+    const run = await runFfmpeg(ffmpeg, args, 60_000);
+    assert.equal(run.code, 0, `ffmpeg failed:\n${run.stderr}`);
+    assert.doesNotMatch(run.stderr, /403|416|Forbidden|Error|error while decoding|Invalid data/i, run.stderr);
+    assert.deepEqual(
+      seen.filter((entry) => entry.rejected),
+      [],
+      "the edge refused ffmpeg's requests",
+    );
+  }
+
   for (const [mode, asset] of [
     ["url", "ts"],
     ["cookies", "fmp4"],
@@ -68,30 +99,7 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
     it(`decodes all three renditions of ${asset} with signed ${mode}`, async () => {
       seen.length = 0;
       const session = await openSession(stack, mode, asset);
-      // Cookie mode: hand ffmpeg the cookies the app set. No domain attribute: ffmpeg matches
-      // it against "host:port" and would drop them; host-only is what the browser keeps anyway.
-      const cookies = session.setCookie.map((cookie) => `${cookie.split(";")[0]}; path=/;`).join("\n");
-      const args = [
-        "-hide_banner",
-        "-loglevel",
-        "warning",
-        ...(mode === "cookies" ? ["-cookies", cookies] : []),
-        "-allowed_extensions",
-        "ALL",
-        "-i",
-        session.masterUrl,
-        "-map",
-        "0",
-        "-f",
-        "null",
-        "-",
-      ];
-      const run = await runFfmpeg(ffmpeg, args, 60_000);
-      assert.equal(run.code, 0, `ffmpeg failed:\n${run.stderr}`);
-      assert.doesNotMatch(run.stderr, /403|Forbidden|Error|error while decoding/i, run.stderr);
-
-      const rejected = seen.filter((entry) => entry.rejected);
-      assert.deepEqual(rejected, [], "the edge refused ffmpeg's requests");
+      await decodeThroughEdge(mode, session);
       const paths = new Set(seen.map((entry) => entry.path));
       for (const variant of [0, 1, 2]) {
         assert.ok(
@@ -111,4 +119,45 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
       assert.equal(master?.signedBy, mode === "url" ? "url" : "cookie", "how the master was authorised");
     });
   }
+
+  for (const mode of ["url", "cookies"] as const) {
+    it(`decodes the packager-layout title (sub-folders, alternate audio, subtitles, keys/) with signed ${mode}`, async () => {
+      seen.length = 0;
+      const session = await openSession(stack, mode, "show");
+      await decodeThroughEdge(mode, session);
+      const paths = new Set(seen.map((entry) => entry.path));
+      for (const rendition of ["video/144p", "video/240p", "audio/en"])
+        assert.ok(
+          paths.has(`/show/${rendition}/index._m3u8`),
+          `${rendition} playlist through the manifest handler`,
+        );
+      for (const segment of ["video/144p/seg_002.ts", "video/240p/seg_002.ts", "audio/en/seg_003.ts"])
+        assert.ok(paths.has(`/show/${segment}`), `${segment} through the edge`);
+      assert.ok(paths.has("/show/keys/enc.key"), "the key in the shared keys/ folder came through the edge");
+
+      // ffmpeg 5.1 skips subtitle renditions: follow the rewritten master to a WebVTT cue as a player would.
+      const cookieHeader = session.setCookie.map((cookie) => cookie.split(";")[0]).join("; ");
+      const master = await getThroughEdge(session.masterUrl, cookieHeader);
+      const subsUri = /TYPE=SUBTITLES,.*URI="([^"]+)"/.exec(master)?.[1] ?? "";
+      assert.ok(subsUri.startsWith("subs/en/index._m3u8"), `the master names the subtitles: ${subsUri}`);
+      const subsUrl = new URL(subsUri, session.masterUrl);
+      const subs = await getThroughEdge(subsUrl.toString(), cookieHeader);
+      const cueUri = subs.split("\n").find((line) => line.startsWith("seg_000.vtt"));
+      assert.ok(cueUri, subs);
+      const cue = await getThroughEdge(new URL(cueUri, subsUrl).toString(), cookieHeader);
+      assert.match(
+        cue,
+        /^WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:\d+,LOCAL:00:00:00\.000\n\n00:00:00\.000 --> 00:00:02\.000/,
+      );
+    });
+  }
+
+  it("decodes the single-file byte-range package (EXT-X-BYTERANGE, EXT-X-MAP BYTERANGE) through the edge", async () => {
+    seen.length = 0;
+    const session = await openSession(stack, "url", "byterange");
+    await decodeThroughEdge("url", session);
+    // The init section and each of the three segments is its own Range request on the one file.
+    const fileRequests = seen.filter((entry) => entry.path === "/byterange/stream_0.mp4").length;
+    assert.ok(fileRequests >= 4, `${fileRequests} requests for ranges of stream_0.mp4`);
+  });
 });

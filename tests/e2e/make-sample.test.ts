@@ -18,8 +18,47 @@ function sizeOf(dir: string): number {
     .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
 }
 
+/** One rendition in one .mp4: the init section and every segment are contiguous byte ranges of it. */
+function assertByteRangePackage(dir: string, segments: number): void {
+  const master = readFileSync(join(dir, "master.m3u8"), "utf8");
+  assert.equal(master.match(/#EXT-X-STREAM-INF/g)?.length, 1, "byterange renditions");
+  const media = readFileSync(join(dir, "stream_0.m3u8"), "utf8");
+  const map = /#EXT-X-MAP:URI="stream_0\.mp4",BYTERANGE="(\d+)@0"/.exec(media);
+  assert.ok(map, "the init section is a byte range of the file");
+  const ranges = [...media.matchAll(/#EXT-X-BYTERANGE:(\d+)@(\d+)\nstream_0\.mp4\n/g)];
+  assert.equal(ranges.length, segments, "every segment a byte range of the one file");
+  let next = Number(map[1]);
+  for (const [, length, offset] of ranges) {
+    assert.equal(Number(offset), next, "ranges are contiguous");
+    next += Number(length);
+  }
+  assert.equal(statSync(join(dir, "stream_0.mp4")).size, next, "the ranges cover the file");
+}
+
+/** A title as packagers lay it out: renditions in sub-folders, alternate audio, subtitles, the key in keys/. */
+function assertPackagerLayout(dir: string): void {
+  const master = readFileSync(join(dir, "master.m3u8"), "utf8");
+  assert.match(master, /#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="(\w+)".*URI="audio\/en\/index\.m3u8"/);
+  assert.match(master, /#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs".*URI="subs\/en\/index\.m3u8"/);
+  assert.deepEqual(
+    [...master.matchAll(/#EXT-X-STREAM-INF:.*AUDIO="\w+",SUBTITLES="subs"\n(.+)/g)].map((match) => match[1]),
+    ["video/144p/index.m3u8", "video/240p/index.m3u8"],
+  );
+  assert.equal(statSync(join(dir, "keys", "enc.key")).size, 16);
+  for (const rendition of ["video/144p", "video/240p", "audio/en"])
+    assert.match(
+      readFileSync(join(dir, rendition, "index.m3u8"), "utf8"),
+      /#EXT-X-KEY:METHOD=AES-128,URI="\.\.\/\.\.\/keys\/enc\.key",IV=0x[0-9a-f]{32}/,
+      `${rendition} names the shared key`,
+    );
+  assert.match(
+    readFileSync(join(dir, "subs", "en", "seg_000.vtt"), "utf8"),
+    /^WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:\d+,/,
+  );
+}
+
 describe("local sample stream", function () {
-  this.timeout(60_000);
+  this.timeout(150_000);
 
   it("is committed small, in both packagings, with three renditions and an AES-128 key", () => {
     assert.ok(sizeOf(COMMITTED) < 1.5 * 1024 * 1024, `local/sample is ${sizeOf(COMMITTED)} bytes`);
@@ -37,6 +76,8 @@ describe("local sample stream", function () {
       readFileSync(join(COMMITTED, "fmp4", "stream_0.m3u8"), "utf8"),
       /#EXT-X-MAP:URI="init_0\.mp4"\n#EXT-X-KEY/,
     );
+    assertByteRangePackage(join(COMMITTED, "byterange"), 3);
+    assertPackagerLayout(join(COMMITTED, "show"));
   });
 
   it("regenerates with the committed script, and ffmpeg decodes every rendition", function () {
@@ -46,11 +87,13 @@ describe("local sample stream", function () {
     try {
       const made = spawnSync("sh", [SCRIPT, out], {
         encoding: "utf8",
-        timeout: 50_000,
+        timeout: 120_000,
         env: { ...process.env, SAMPLE_SECONDS: "4" },
       });
       assert.equal(made.status, 0, made.stderr);
-      for (const asset of ["ts", "fmp4"]) {
+      assertByteRangePackage(join(out, "byterange"), 2);
+      assertPackagerLayout(join(out, "show"));
+      for (const asset of ["ts", "fmp4", "byterange", "show"]) {
         const decoded = spawnSync(
           ffmpeg,
           [
@@ -74,6 +117,7 @@ describe("local sample stream", function () {
         );
         assert.equal(decoded.status, 0, `${asset}: ${decoded.stderr}`);
         assert.equal(decoded.stderr.trim(), "", `${asset} decodes without errors`);
+        if (asset === "byterange" || asset === "show") continue;
         const media = readFileSync(join(out, asset, "stream_2.m3u8"), "utf8");
         assert.equal(media.match(/#EXTINF/g)?.length, 2, "4 s in 2 s segments");
       }

@@ -200,6 +200,17 @@ describe("infra Lambda archives: serialized closures run in their own process", 
     }
   });
 
+  it("packs no @aws-sdk, @smithy or @pulumi package into any archive (the runtime has the SDK; the signer client is the app's)", () => {
+    for (const run of [dev, prod]) {
+      for (const fn of ofType(run, "aws:lambda/function:Function")) {
+        const packed = Object.keys((fn.inputs.code as LambdaArchive).assets).filter((path) =>
+          /(^|\/)node_modules\/@(aws-sdk|smithy|pulumi)\//.test(path),
+        );
+        assert.deepEqual(packed, [], fn.name);
+      }
+    }
+  });
+
   it("captures no Map or Set in any closure (Pulumi serializes them as empty objects)", () => {
     for (const run of [dev, prod]) {
       for (const fn of ofType(run, "aws:lambda/function:Function")) {

@@ -108,6 +108,20 @@ describe("local edge", () => {
     assert.equal(reply.headers["x-local-edge-behavior"], "*.key");
   });
 
+  it("forwards Range to the origin and returns its 206 or 416 with Content-Range, as CloudFront does", async () => {
+    const whole = await get(port, host, signed("/fmp4/init_0.mp4"));
+    const partial = await get(port, host, signed("/fmp4/init_0.mp4"), { range: "bytes=8-15" });
+    assert.equal(partial.status, 206);
+    assert.equal(partial.headers["content-range"], `bytes 8-15/${whole.body.length}`);
+    assert.equal(partial.headers["accept-ranges"], "bytes");
+    assert.deepEqual(partial.body, whole.body.subarray(8, 16));
+    const past = await get(port, host, signed("/fmp4/init_0.mp4"), { range: "bytes=99999999-" });
+    assert.equal(past.status, 416);
+    assert.equal(past.headers["content-range"], `bytes */${whole.body.length}`);
+    const unsigned = await get(port, host, "/fmp4/init_0.mp4", { range: "bytes=0-1" });
+    assert.equal(unsigned.status, 403, "a range request is verified like any other");
+  });
+
   it("accepts signed cookies", async () => {
     const cookies = signer.signCookies("https://localhost/ts/master._m3u8", {
       expires: now() + 60,

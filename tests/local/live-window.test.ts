@@ -1,7 +1,28 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseLoopablePlaylist, renderLiveWindow } from "../../local/live-window";
+import {
+  parseLoopablePlaylist,
+  renderLiveWindow as renderWithTimeline,
+  sharedTimeline,
+  type LoopablePlaylist,
+} from "../../local/live-window";
+
+const STARTED_AT_MS = Date.UTC(2026, 0, 1);
+
+/** One rendition on its own timeline, `elapsedSeconds` after start. */
+function renderLiveWindow(
+  loop: LoopablePlaylist,
+  elapsedSeconds: number,
+  options: { windowSegments: number },
+) {
+  return renderWithTimeline(
+    loop,
+    sharedTimeline([loop]),
+    { elapsedSeconds, startedAtMs: STARTED_AT_MS },
+    options,
+  );
+}
 
 const VOD = [
   "#EXTM3U",
@@ -64,6 +85,55 @@ describe("local live window", () => {
     assert.deepEqual(segmentsOf(onWrap), ["a.m4s", "b.m4s", "c.m4s", "#EXT-X-DISCONTINUITY", "a.m4s"]);
   });
 
+  it("dates every segment with EXT-X-PROGRAM-DATE-TIME, the stream's start being the window's end", () => {
+    const loop = parseLoopablePlaylist(VOD);
+    assert.ok(loop);
+    const dates = [
+      ...renderLiveWindow(loop, 0, { windowSegments: 4 }).matchAll(/#EXT-X-PROGRAM-DATE-TIME:(.+)\n#EXTINF/g),
+    ];
+    assert.deepEqual(
+      dates.map((match) => Date.parse(match[1]) - STARTED_AT_MS),
+      [-8000, -6000, -4000, -2000],
+    );
+    const later = renderLiveWindow(loop, 7, { windowSegments: 4 });
+    assert.match(later, /#EXT-X-MEDIA-SEQUENCE:3\n/);
+    assert.match(
+      later,
+      new RegExp(`#EXT-X-PROGRAM-DATE-TIME:${new Date(STARTED_AT_MS - 2000).toISOString()}\n`),
+    );
+    assert.equal(
+      parseLoopablePlaylist(
+        VOD.replace(
+          "#EXTINF:2.000000,\nb.m4s",
+          "#EXT-X-PROGRAM-DATE-TIME:2020-01-01T00:00:00Z\n#EXTINF:2.000000,\nb.m4s",
+        ),
+      )?.segments[1].lines.join("\n"),
+      "#EXTINF:2.000000,\nb.m4s",
+      "the VOD's own dates are dropped",
+    );
+  });
+
+  it("loops renditions with different segment counts on one timeline: same sequence numbers, same dates", () => {
+    const video = parseLoopablePlaylist(VOD);
+    // The audio ends in one short extra segment, as ffmpeg's AAC often does.
+    const audio = parseLoopablePlaylist(
+      VOD.replace(/\.m4s/g, ".aac.m4s").replace(
+        "#EXT-X-ENDLIST",
+        "#EXTINF:0.021,\nd.aac.m4s\n#EXT-X-ENDLIST",
+      ),
+    );
+    assert.ok(video && audio);
+    const timeline = sharedTimeline([video, audio]);
+    assert.deepEqual(timeline.durations, [2, 2, 2]);
+    for (const elapsedSeconds of [0, 5, 13, 61, 3600.5]) {
+      const clock = { elapsedSeconds, startedAtMs: STARTED_AT_MS };
+      const videoWindow = renderWithTimeline(video, timeline, clock, { windowSegments: 4 });
+      const audioWindow = renderWithTimeline(audio, timeline, clock, { windowSegments: 4 });
+      assert.equal(audioWindow.replace(/\.aac\.m4s/g, ".m4s"), videoWindow, `at ${elapsedSeconds} s`);
+      assert.doesNotMatch(audioWindow, /d\.aac\.m4s/, "the audio's tail is left out of the loop");
+    }
+  });
+
   it("keeps CRLF line endings", () => {
     const loop = parseLoopablePlaylist(VOD.replace(/\n/g, "\r\n"));
     assert.ok(loop);
@@ -86,6 +156,31 @@ describe("local live window", () => {
       undefined,
       "zero duration",
     );
+  });
+
+  it("loops the committed packager-layout title on one timeline although its audio has a segment more", () => {
+    const read = (rendition: string) => {
+      const loop = parseLoopablePlaylist(
+        readFileSync(join(__dirname, "../../local/sample/show", rendition, "index.m3u8"), "utf8"),
+      );
+      assert.ok(loop, rendition);
+      return loop;
+    };
+    const video = read("video/144p");
+    const audio = read("audio/en");
+    assert.equal(audio.segments.length, video.segments.length + 1, "ffmpeg's audio tail");
+    const timeline = sharedTimeline([video, read("video/240p"), audio, read("subs/en")]);
+    assert.equal(timeline.durations.length, video.segments.length);
+    const sequences = (text: string) =>
+      /#EXT-X-MEDIA-SEQUENCE:(\d+)\n#EXT-X-DISCONTINUITY-SEQUENCE:(\d+)/.exec(text)?.slice(1);
+    for (const elapsedSeconds of [0, 7, 100, 1000]) {
+      const clock = { elapsedSeconds, startedAtMs: STARTED_AT_MS };
+      const videoWindow = renderWithTimeline(video, timeline, clock, { windowSegments: 4 });
+      const audioWindow = renderWithTimeline(audio, timeline, clock, { windowSegments: 4 });
+      assert.deepEqual(sequences(audioWindow), sequences(videoWindow), `at ${elapsedSeconds} s`);
+      const dates = (text: string) => text.match(/#EXT-X-PROGRAM-DATE-TIME:.+/g);
+      assert.deepEqual(dates(audioWindow), dates(videoWindow), `at ${elapsedSeconds} s`);
+    }
   });
 
   it("loops every media playlist of the committed sample", () => {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkOptions, defaultOptions, type LocalStackOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
+import { createSignerClient } from "../../client/signer-client";
 import { sendToLocal } from "../support/local-stack-client";
 
 const loopback = (url: string) => url.replace("//localhost:", "//127.0.0.1:");
@@ -50,32 +51,31 @@ describe("local stack wiring", function () {
     assert.deepEqual([...stack.cloud.trustedKeys().keys()].sort(), trusted);
   });
 
-  it("the signer API refuses callers without the app's credential, before the handler runs", async () => {
+  it("the signer API takes SigV4 with the app's credentials, as the Function URL does, and refuses others", async () => {
     stack = await startLocalStack({ ...options, stateDir: undefined }, { log: () => undefined });
     const anonymous = await post(stack.urls.signer, { resource: "/ts/master.m3u8" });
     assert.equal(anonymous.status, 403);
-    const wrong = await post(
+    const bearer = await post(
       stack.urls.signer,
       { resource: "/ts/master.m3u8" },
       { authorization: "Bearer nope" },
     );
-    assert.equal(wrong.status, 403);
-    const signed = await post(
-      stack.urls.signer,
-      { resource: "/ts/master.m3u8" },
-      { authorization: `Bearer ${stack.signerToken}` },
-    );
-    assert.equal(signed.status, 200);
+    assert.equal(bearer.status, 403);
+    const endpoint = { region: stack.region, signer: { functionUrl: loopback(stack.urls.signer) } };
+    const impostor = createSignerClient(endpoint, {
+      credentials: { ...stack.signerCredentials, secretAccessKey: "not-the-secret" },
+    });
+    await assert.rejects(impostor.sign({ resource: "/ts/master.m3u8" }), { status: 403 });
+
+    const client = createSignerClient(endpoint, { credentials: stack.signerCredentials });
+    const signed = await client.sign({ resource: "/ts/master.m3u8" });
     assert.match(
-      String(signed.body.url),
+      signed.url,
       /^https:\/\/localhost\/ts\/master\._m3u8\?Expires=\d+&Signature=[A-Za-z0-9~_-]+&Key-Pair-Id=K/,
     );
-    const otherHost = await post(
-      stack.urls.signer,
-      { resource: "https://evil.example/ts/master.m3u8" },
-      { authorization: `Bearer ${stack.signerToken}` },
-    );
-    assert.equal(otherHost.status, 400);
+    await assert.rejects(client.sign({ resource: "https://evil.example/ts/master.m3u8" }), {
+      status: 400,
+    });
   });
 
   it("the app authorises only catalog assets and known modes, and reports keys and rotations", async () => {
@@ -111,7 +111,7 @@ describe("local stack wiring", function () {
     const assets = (await (
       await fetch(loopback(new URL("/api/assets", stack.urls.page).toString()))
     ).json()) as { assets: string[] };
-    assert.deepEqual(assets.assets, ["fmp4", "ts"]);
+    assert.deepEqual(assets.assets, ["byterange", "fmp4", "show", "ts"]);
     const status = (await (
       await fetch(loopback(new URL("/api/status", stack.urls.page).toString()))
     ).json()) as { activeKeyId: string; trustedKeyIds: string[] };
