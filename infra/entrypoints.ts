@@ -108,6 +108,7 @@ export function signerConfig(
     maxLifetimeSeconds: config.maxUrlLifetimeSeconds,
     // DESIGN.md section 3: the signer clamps the lifetime to the stack's maximum.
     clampLifetime: true,
+    minIpPrefixLength: config.minIpPrefixLength,
     keySource: keySourceConfig(config),
     ...(config.cookieMode
       ? {

@@ -18,8 +18,10 @@ import {
 } from "./cloudfront-events";
 import { acceptsGzip, errorResponse, playlistResponse } from "./manifest-response";
 import { fetchTextWithNodeFetch, fetchWithDeadline, type FetchText } from "./playlist-fetch";
-import { signPlaylist } from "./playlist-signing";
+import { grantedPlaylistPolicy, signPlaylist } from "./playlist-signing";
 import { hostFromHeader, signingHost } from "./viewer-host";
+import { isGrantScopeError } from "./grant-scope";
+import { fetchesExactly, requestPathProblem } from "./request-path";
 
 /** Plain JSON: captured in the function's closure at deploy time (Lambda@Edge has no environment variables). */
 export interface ManifestEdgeConfig {
@@ -179,6 +181,9 @@ export function createManifestHandler(
     if (request.method !== "GET" && request.method !== "HEAD") {
       return fail(405, "method-not-allowed", { method: request.method }, { Allow: "GET, HEAD" });
     }
+    // Before the grant is read: a path that parsers would normalize could match it and fetch elsewhere.
+    const pathProblem = requestPathProblem(request.uri);
+    if (pathProblem) return fail(400, "request-path-not-normal", { reason: pathProblem });
 
     const now = clock();
     const pathAndQuery = `${request.uri}${request.querystring ? `?${request.querystring}` : ""}`;
@@ -200,6 +205,17 @@ export function createManifestHandler(
       fallback: config.distributionDomain,
     });
     const playlistUrl = stripSigningParameters(`${protocol}://${host}${pathAndQuery}`);
+    // Before anything is fetched: a grant that does not reach this playlist's folder gets nothing.
+    try {
+      grantedPlaylistPolicy({
+        playlistUrl,
+        viewer: grant.policy,
+        now,
+        lifetimeSeconds: config.playlistLifetimeSeconds,
+      });
+    } catch (error) {
+      if (isGrantScopeError(error)) return fail(403, error.code);
+    }
 
     let signer;
     try {
@@ -222,6 +238,8 @@ export function createManifestHandler(
         reason: codeOf(error),
       });
     }
+
+    if (!fetchesExactly(fetchUrl, rawPath)) return fail(400, "request-path-not-normal");
 
     let fetched;
     try {
@@ -262,6 +280,7 @@ export function createManifestHandler(
       if (isMalformedPlaylist(error)) return fail(502, "origin-not-hls", { reason: error.code });
       if (error instanceof PlaylistError && error.code === "grant-expired")
         return fail(403, "viewer-grant-expired");
+      if (isGrantScopeError(error)) return fail(403, error.code);
       return fail(500, "signing-failed", { reason: codeOf(error) });
     }
 

@@ -11,6 +11,8 @@ import {
   pathPatternMatches,
   type Behavior,
 } from "../../infra/behaviors";
+import { normalizeIpv4Cidr } from "../cloudfront/ip";
+import { ROOT_PLAYLIST_MESSAGE } from "./grant-scope";
 
 /** The JSON a caller sends: the direct-invoke payload, or the body of a Function URL POST. */
 export interface SignRequest {
@@ -61,6 +63,8 @@ export interface SignRules {
   readonly maxLifetimeSeconds: number;
   /** Clamp a too-long lifetime to the maximum instead of refusing it. */
   readonly clampLifetime: boolean;
+  /** Shortest IPv4 prefix of `ipAddress`; a wider block is refused. */
+  readonly minIpPrefixLength: number;
 }
 
 // An array, not a Set: Pulumi closure serialization turns a module-level Set into an empty object.
@@ -141,18 +145,20 @@ export function checkSignRequest(input: unknown, rules: SignRules, now: number):
         "ipAddress must be an IPv4 address or CIDR such as 192.0.2.7 or 192.0.2.0/24",
       );
     }
-    ipAddress = request.ipAddress; // the signer validates the exact form (IPv4 only)
+    // The exact form (IPv4 only) and the stack's minimum prefix; the signer checks both again.
+    ipAddress = normalizeIpv4Cidr(request.ipAddress, rules.minIpPrefixLength);
   }
 
-  if (mode === "cookies") {
-    const folder = path.slice(0, path.lastIndexOf("/") + 1);
-    if (folder === "/") {
-      throw new SignRequestError(
-        "folder-too-wide",
-        "cookies are scoped to the resource's folder; a resource at the root would grant the whole distribution",
-      );
-    }
+  const atRoot = path.lastIndexOf("/") === 0;
+  if (mode === "cookies" && atRoot) {
+    throw new SignRequestError(
+      "folder-too-wide",
+      "cookies are scoped to the resource's folder; a resource at the root would grant the whole distribution",
+    );
   }
+  // The manifest function signs a playlist's URIs for its folder (grant-scope.ts): never the root.
+  if (atRoot && path.endsWith(MANIFEST_SUFFIX))
+    throw new SignRequestError("folder-too-wide", ROOT_PLAYLIST_MESSAGE);
   return { url, host, path, mode, lifetimeSeconds, expires, notBefore, ipAddress };
 }
 

@@ -677,8 +677,15 @@ for (const trigger of EDGE_TRIGGERS) {
           querystring: wildcard.slice(wildcard.indexOf("?") + 1),
         }),
       );
-      for (const event of events) {
+      for (const [index, event] of events.entries()) {
         const response = (await handler(event)) as CloudFrontResultResponse;
+        // A grant naming the foreign host does not cover the main alias's playlist (CloudFront
+        // would have refused it): nothing is signed at all (grant-scope.ts).
+        if (index >= 3 && index <= 6) {
+          assert.equal(response.status, "403", bodyOf(response));
+          assert.ok(!bodyOf(response).includes(evil));
+          continue;
+        }
         assert.equal(response.status, "200", bodyOf(response));
         const body = bodyOf(response);
         assert.ok(!body.includes(evil));
