@@ -77,8 +77,16 @@ export function manifestEdgeConfig(config: StackConfig): ManifestEdgeDeployConfi
   return deployConfig;
 }
 
-export function manifestEdgeFactory(config: ManifestEdgeDeployConfig): Factory {
+/**
+ * `slotSecretArns`: the two key slot secrets, whose public keys the function verifies viewer
+ * grants against (an Output: read with `.get()` at cold start, as its deployed value).
+ */
+export function manifestEdgeFactory(
+  deployConfig: ManifestEdgeDeployConfig,
+  slotSecretArns: pulumi.Output<string[]>,
+): Factory {
   return () => {
+    const config = { ...deployConfig, trustedKeySecretIds: slotSecretArns.get() };
     if (config.distributionDomain) return asCallback(manifestEdgeLambda(config as ManifestEdgeConfig));
     let handler: ReturnType<typeof manifestEdgeLambda> | undefined;
     return asCallback((event: CloudFrontRequestEvent) => {

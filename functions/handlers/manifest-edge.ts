@@ -8,6 +8,7 @@ import { readSignedRequest, stripSigningParameters } from "../cloudfront/verifie
 import { SigningInputError } from "../cloudfront/errors";
 import { PlaylistError, isMalformedPlaylist, rawPlaylistPath, DEFAULT_MAX_PLAYLIST_BYTES } from "../hls";
 import type { KeySourceConfig } from "../keys/config";
+import type { TrustedKeyProvider } from "../keys/trusted";
 import type { ActiveKeyProvider } from "../keys/types";
 import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, EDGE_TIMEOUT_LIMIT_SECONDS, type EdgeTrigger } from "../limits";
 import {
@@ -21,6 +22,7 @@ import { fetchTextWithNodeFetch, fetchWithDeadline, type FetchText } from "./pla
 import { grantedPlaylistPolicy, signPlaylist } from "./playlist-signing";
 import { hostFromHeader, signingHost } from "./viewer-host";
 import { isGrantScopeError } from "./grant-scope";
+import { grantSignedByStack } from "./grant-verification";
 import { fetchesExactly, requestPathProblem } from "./request-path";
 
 /** Plain JSON: captured in the function's closure at deploy time (Lambda@Edge has no environment variables). */
@@ -56,10 +58,17 @@ export interface ManifestEdgeConfig {
   readonly keySource: KeySourceConfig;
   /** Largest raw playlist read, bytes. Default DEFAULT_MAX_PLAYLIST_BYTES (8 MiB). */
   readonly maxPlaylistBytes?: number;
+  /**
+   * The stack's key slot secrets (ARNs), whose public keys every viewer grant is verified
+   * against (functions/keys/trusted.ts). Required by manifestEdgeLambda; the infra fills it in.
+   */
+  readonly trustedKeySecretIds?: readonly string[];
 }
 
 export interface ManifestHandlerDeps {
   readonly keys: ActiveKeyProvider;
+  /** The stack's trusted public keys: every viewer grant is verified against them (grant-verification.ts). */
+  readonly trustedKeys: TrustedKeyProvider;
   /** Reads the raw playlist; default Node's fetch. */
   readonly fetchText?: FetchText;
   /** Clock, epoch seconds. */
@@ -129,6 +138,14 @@ export function checkManifestEdgeConfig(config: ManifestEdgeConfig): void {
     fail('fetch.mode must be "distribution" or "origin"');
   }
   if (
+    config.trustedKeySecretIds !== undefined &&
+    (!Array.isArray(config.trustedKeySecretIds) ||
+      config.trustedKeySecretIds.length === 0 ||
+      !config.trustedKeySecretIds.every((id) => typeof id === "string" && id.length > 0))
+  ) {
+    fail("trustedKeySecretIds must be a non-empty list of secret ARNs");
+  }
+  if (
     config.maxPlaylistBytes !== undefined &&
     (!Number.isInteger(config.maxPlaylistBytes) || config.maxPlaylistBytes <= 0)
   ) {
@@ -191,11 +208,18 @@ export function createManifestHandler(
     // the grant is read on the viewer's Host when it is a configured one, since a canned policy is
     // rebuilt from that URL.
     const hostHeader = headerValue(request.headers, "host");
-    const grant = readSignedRequest(
-      `${protocol}://${hostFromHeader(hostHeader, viewerHosts) ?? config.distributionDomain}${pathAndQuery}`,
-      headerValue(request.headers, "cookie"),
-    );
+    const grantHost = hostFromHeader(hostHeader, viewerHosts) ?? config.distributionDomain;
+    const cookieHeader = headerValue(request.headers, "cookie");
+    const grant = readSignedRequest(`${protocol}://${grantHost}${pathAndQuery}`, cookieHeader);
     if ("error" in grant) return fail(403, "viewer-grant-unreadable");
+    try {
+      const hosts = [grantHost, ...viewerHosts.filter((viewerHost) => viewerHost !== grantHost)];
+      const urls = hosts.map((viewerHost) => `${protocol}://${viewerHost}${pathAndQuery}`);
+      if (!(await grantSignedByStack({ urls, cookieHeader, trusted: deps.trustedKeys })))
+        return fail(403, "viewer-grant-unverified");
+    } catch (error) {
+      return fail(503, "trusted-keys-unavailable", { reason: messageOf(error) });
+    }
     if (grant.policy.dateLessThan <= now)
       return fail(403, "viewer-grant-expired", { expiredAt: grant.policy.dateLessThan });
     const host = signingHost({

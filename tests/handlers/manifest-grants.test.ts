@@ -12,6 +12,7 @@ import type { CloudFrontResultResponse } from "../../functions/handlers/cloudfro
 import { createManifestHandler, type ManifestEdgeConfig } from "../../functions/handlers/manifest-edge";
 import type { FetchText } from "../../functions/handlers/playlist-fetch";
 import { requestPathProblem } from "../../functions/handlers/request-path";
+import { fixedTrustedKeys } from "../../functions/keys";
 import { EDGE_TRIGGERS } from "../../functions/limits";
 import { vodMediaPlaylist } from "../support/playlists";
 import { requestEvent } from "./events";
@@ -19,11 +20,8 @@ import { requestEvent } from "./events";
 const NOW = 1_800_000_000;
 const HOST = "d111111abcdef8.cloudfront.net";
 const ORIGIN = "https://origin.example.com";
-const signer = new Signer({
-  keyPairId: "K2JCJMDEHXQW5F",
-  privateKey: generateKeyPair("ecdsa-p256").privateKeyPem,
-  now: () => NOW,
-});
+const pair = generateKeyPair("ecdsa-p256");
+const signer = new Signer({ keyPairId: "K2JCJMDEHXQW5F", privateKey: pair.privateKeyPem, now: () => NOW });
 const PLAYLIST = vodMediaPlaylist(3);
 
 /** Serves every raw playlist, whatever the folder (the attacker's target included), and records what was asked. */
@@ -50,6 +48,7 @@ function harness(trigger: (typeof EDGE_TRIGGERS)[number], fetch: ManifestEdgeCon
     },
     {
       keys: { getSigner: async () => signer },
+      trustedKeys: fixedTrustedKeys([pair.publicKeyPem]),
       fetchText: origin.fetchText,
       now: () => NOW,
       log: (line) => logs.push(line as Record<string, unknown>),
@@ -147,6 +146,38 @@ for (const trigger of EDGE_TRIGGERS) {
     });
   }
 }
+
+describe("manifest edge verifies the viewer's grant against the stack's keys (11.3)", () => {
+  const attacker = new Signer({
+    keyPairId: "K2JCJMDEHXQW5F", // a trusted key's id, on a key the stack never held
+    privateKey: generateKeyPair("ecdsa-p256").privateKeyPem,
+    now: () => NOW,
+  });
+  for (const trigger of EDGE_TRIGGERS) {
+    it(`${trigger}: a forged grant is refused and nothing is fetched or signed`, async () => {
+      const { get, requested, logs } = harness(trigger, { mode: "distribution" });
+      const url = `https://${HOST}/videos/premium/master._m3u8`;
+      const forged = attacker.signUrl(url, {
+        expires: NOW + 7200,
+        resource: { pattern: `https://${HOST}/videos/*` },
+      });
+      const response = await get("/videos/premium/master._m3u8", forged.slice(forged.indexOf("?") + 1));
+      assert.equal(response.status, "403");
+      assert.equal(logs[0]?.error, "viewer-grant-unverified");
+      // A genuine grant's policy with a longer expiry spliced in: the signature no longer matches.
+      const genuine = grantQuery(url, { resource: { pattern: `https://${HOST}/videos/premium/*` } });
+      const longer = signer.signUrl(url, {
+        expires: NOW + 999_999,
+        resource: { pattern: `https://${HOST}/videos/*` },
+      });
+      const policy = /Policy=[^&]+/.exec(longer)![0];
+      const spliced = genuine.replace(/Policy=[^&]+/, policy);
+      assert.equal((await get("/videos/premium/master._m3u8", spliced)).status, "403");
+      assert.deepEqual(requested, []);
+      assert.equal((await get("/videos/premium/master._m3u8", genuine)).status, "200");
+    });
+  }
+});
 
 describe("request paths in normal form", () => {
   it("accepts plain and percent-encoded names, refuses what a parser would change", () => {
