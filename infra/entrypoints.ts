@@ -82,19 +82,21 @@ export function manifestEdgeConfig(config: StackConfig): ManifestEdgeDeployConfi
  * grants against (an Output: read with `.get()` at cold start, as its deployed value).
  */
 export function manifestEdgeFactory(
-  deployConfig: ManifestEdgeDeployConfig,
+  config: ManifestEdgeDeployConfig,
   slotSecretArns: pulumi.Output<string[]>,
 ): Factory {
   return () => {
-    const config = { ...deployConfig, trustedKeySecretIds: slotSecretArns.get() };
-    if (config.distributionDomain) return asCallback(manifestEdgeLambda(config as ManifestEdgeConfig));
+    const deployed = { ...config, trustedKeySecretIds: slotSecretArns.get() };
+    if (deployed.distributionDomain) return asCallback(manifestEdgeLambda(deployed as ManifestEdgeConfig));
     let handler: ReturnType<typeof manifestEdgeLambda> | undefined;
     return asCallback((event: CloudFrontRequestEvent) => {
       if (!handler) {
         const distributionDomain = event.Records[0].cf.config.distributionDomainName;
-        const allowedHosts = config.allowedHosts ? [distributionDomain, ...config.allowedHosts] : undefined;
+        const allowedHosts = deployed.allowedHosts
+          ? [distributionDomain, ...deployed.allowedHosts]
+          : undefined;
         handler = manifestEdgeLambda({
-          ...config,
+          ...deployed,
           distributionDomain,
           ...(allowedHosts ? { allowedHosts } : {}),
         });

@@ -18,9 +18,10 @@ import { parseKeySecret } from "./secret-value";
 
 export interface TrustedKeyProvider {
   /**
-   * The trusted public keys, from cache while fresh. `recheck`: re-read them unless they were
-   * read in the last REFRESH_RETRY_SECONDS (a grant they reject may be signed by a key the
-   * rotation wrote since). Rejects when none can be loaded.
+   * The trusted public keys, from cache while fresh. `recheck`: re-read them now (a grant they
+   * reject may be signed by a key the rotation wrote since), unless another recheck did in the
+   * last REFRESH_RETRY_SECONDS, so forged grants cannot make every request read the secrets.
+   * Rejects when none can be loaded.
    */
   getTrustedKeys(options?: { readonly recheck?: boolean }): Promise<readonly PublicKey[]>;
 }
@@ -42,6 +43,7 @@ export class SlotTrustedKeyProvider implements TrustedKeyProvider {
   private inFlight: Promise<readonly PublicKey[]> | undefined;
   /** After a failed read, stale keys are served without another read until then. */
   private retryNotBefore = 0;
+  private lastRecheckAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly secretIds: readonly string[],
@@ -55,8 +57,12 @@ export class SlotTrustedKeyProvider implements TrustedKeyProvider {
   getTrustedKeys(options: { readonly recheck?: boolean } = {}): Promise<readonly PublicKey[]> {
     const now = this.now();
     const loaded = this.loaded;
-    const fresh = options.recheck ? this.retrySeconds() : this.config.cacheTtlSeconds;
-    if (loaded && now < loaded.loadedAt + fresh) return Promise.resolve(loaded.keys);
+    if (options.recheck) {
+      if (loaded && now < this.lastRecheckAt + this.retrySeconds()) return Promise.resolve(loaded.keys);
+      this.lastRecheckAt = now;
+    } else if (loaded && now < loaded.loadedAt + this.config.cacheTtlSeconds) {
+      return Promise.resolve(loaded.keys);
+    }
     if (loaded && now < this.retryNotBefore && now < loaded.loadedAt + this.config.maxStaleSeconds) {
       return Promise.resolve(loaded.keys);
     }
