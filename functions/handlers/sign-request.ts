@@ -13,6 +13,7 @@ import {
 } from "../../infra/behaviors";
 import { normalizeIpv4Cidr } from "../cloudfront/ip";
 import { ROOT_PLAYLIST_MESSAGE } from "./grant-scope";
+import { requestPathProblem } from "./request-path";
 
 /** The JSON a caller sends: the direct-invoke payload, or the body of a Function URL POST. */
 export interface SignRequest {
@@ -213,16 +214,13 @@ function resolveResource(value: unknown, rules: SignRules): { url: string; host:
       "wildcard-injection",
       "resource path must not contain * (wildcards are the signer's to write)",
     );
-  if (path.includes("//")) throw new SignRequestError("bad-path", "resource path has an empty segment (//)");
-  // Only a segment that starts with "." or "%" can be (or decode to) "." or "..".
-  if (path.includes("/.") || path.includes("/%")) {
-    for (const segment of path.split("/")) {
-      // ...and has at most 6 characters ("%2e%2e").
-      if (segment.length > 6) continue;
-      const decoded = segment.replace(/%2e/gi, ".");
-      if (decoded === "." || decoded === "..")
-        throw new SignRequestError("bad-path", "resource path has a . or .. segment");
-    }
+  // The manifest edge function's own rule (request-path.ts): what it would refuse is never signed.
+  const pathProblem = requestPathProblem(path);
+  if (pathProblem !== undefined) {
+    throw new SignRequestError(
+      "bad-path",
+      `resource path is not in normal form (${pathProblem}: no . or .. segments, //, %2F or %5C)`,
+    );
   }
   if (path.endsWith(PLAYLIST_SUFFIX)) path = path.slice(0, -PLAYLIST_SUFFIX.length) + MANIFEST_SUFFIX;
   const behavior = behaviorOf(path);

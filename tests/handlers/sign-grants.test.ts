@@ -84,6 +84,19 @@ describe("sign handler: grant rules (issues 15, 11.4, 11.5)", () => {
     );
   });
 
+  it("never signs a path the manifest edge function would refuse as not normal (11.1)", async () => {
+    const { invoke } = setup();
+    for (const resource of [
+      "/videos/a%2Fb/master.m3u8",
+      "/videos/a/.%2e/b/master.m3u8",
+      "/videos//a/seg.ts",
+    ]) {
+      const result = await invoke({ resource });
+      assert.equal(result.statusCode, 400, resource);
+      assert.equal((result as { error: { code: string } }).error.code, "bad-path", resource);
+    }
+  });
+
   it("never logs a Function-URL-shaped payload's principal as the caller (issue 11.5)", async () => {
     const { invoke, lines } = setup();
     // What anyone allowed lambda:InvokeFunction can send by direct invoke.
