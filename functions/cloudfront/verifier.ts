@@ -197,7 +197,11 @@ export function readSignedRequest(url: string, cookieHeader?: string): SignedReq
  * caller's to check (the manifest edge function re-checks a grant CloudFront already accepted,
  * as defence in depth, against the stack's own key slots, whose ids it may not know).
  */
-export function signedByOneOf(url: string, cookieHeader: string | undefined, keys: readonly PublicKey[]): boolean {
+export function signedByOneOf(
+  url: string,
+  cookieHeader: string | undefined,
+  keys: readonly PublicKey[],
+): boolean {
   const presented = present(url, cookieHeader);
   if (isRejection(presented)) return false;
   let signature: Buffer;
