@@ -150,7 +150,12 @@ console.log(
 
 /** One request through the manifest edge handler (gzip accepted, HTTPS origin in memory): ms and status. */
 async function throughEdge(trigger: "viewer-request" | "origin-request", body: string): Promise<string> {
-  const handler = handlerServing(trigger, body, { signer, now: NOW, host: HOST });
+  const handler = handlerServing(trigger, body, {
+    signer,
+    publicKeyPem: pair.publicKeyPem,
+    now: NOW,
+    host: HOST,
+  });
   const event = signedViewerEvent(trigger, PLAYLIST_URL, { signer, now: NOW, gzip: true });
   const start = performance.now();
   const response = (await handler(event)) as CloudFrontResultResponse;

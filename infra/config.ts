@@ -7,6 +7,7 @@
  * out of `pulumi.Config`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_MIN_IP_PREFIX_LENGTH, MIN_IP_PREFIX_LENGTH_FLOOR } from "../functions/cloudfront/ip";
 import type { HashAlgorithm, KeyAlgorithm } from "../functions/cloudfront/types";
 import {
   EDGE_MEMORY_LIMIT_MB,
@@ -51,6 +52,8 @@ export interface StackConfig {
   readonly signerMaxStaleSeconds: number;
   /** Allowance for clocks that disagree between signers and CloudFront (seconds). */
   readonly clockSkewSeconds: number;
+  /** Shortest IPv4 prefix the signer binds a URL to; a wider block (e.g. `/0`) is refused. */
+  readonly minIpPrefixLength: number;
   /** Age (seconds) at which the rotation replaces the active key. */
   readonly rotationIntervalSeconds: number;
   /**
@@ -108,6 +111,7 @@ export const CONFIG_DEFAULTS = {
   signerCacheTtlSeconds: "300",
   signerMaxStaleSeconds: "900",
   clockSkewSeconds: "300",
+  minIpPrefixLength: String(DEFAULT_MIN_IP_PREFIX_LENGTH),
   rotationInterval: "90d",
   rotationEnabled: "true",
   edgeTrigger: "viewer-request",
@@ -286,6 +290,7 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
     );
   }
   const clockSkewSeconds = integer("clockSkewSeconds", 0, 3600);
+  const minIpPrefixLength = integer("minIpPrefixLength", MIN_IP_PREFIX_LENGTH_FLOOR, 32);
 
   let rotationIntervalSeconds = 0;
   try {
@@ -441,6 +446,7 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
     signerCacheTtlSeconds,
     signerMaxStaleSeconds,
     clockSkewSeconds,
+    minIpPrefixLength,
     rotationIntervalSeconds,
     rotationSchedule: rateExpression(rotationCheckSeconds(rotationIntervalSeconds)),
     rotationEnabled,

@@ -81,16 +81,26 @@ export function manifestEdgeConfig(config: StackConfig): ManifestEdgeDeployConfi
   return deployConfig;
 }
 
-export function manifestEdgeFactory(config: ManifestEdgeDeployConfig): Factory {
+/**
+ * `slotSecretArns`: the two key slot secrets, whose public keys the function verifies viewer
+ * grants against (an Output: read with `.get()` at cold start, as its deployed value).
+ */
+export function manifestEdgeFactory(
+  config: ManifestEdgeDeployConfig,
+  slotSecretArns: pulumi.Output<string[]>,
+): Factory {
   return () => {
-    if (config.distributionDomain) return asCallback(manifestEdgeLambda(config as ManifestEdgeConfig));
+    const deployed = { ...config, trustedKeySecretIds: slotSecretArns.get() };
+    if (deployed.distributionDomain) return asCallback(manifestEdgeLambda(deployed as ManifestEdgeConfig));
     let handler: ReturnType<typeof manifestEdgeLambda> | undefined;
     return asCallback((event: CloudFrontRequestEvent) => {
       if (!handler) {
         const distributionDomain = event.Records[0].cf.config.distributionDomainName;
-        const allowedHosts = config.allowedHosts ? [distributionDomain, ...config.allowedHosts] : undefined;
+        const allowedHosts = deployed.allowedHosts
+          ? [distributionDomain, ...deployed.allowedHosts]
+          : undefined;
         handler = manifestEdgeLambda({
-          ...config,
+          ...deployed,
           distributionDomain,
           ...(allowedHosts ? { allowedHosts } : {}),
         });
@@ -112,6 +122,7 @@ export function signerConfig(
     maxLifetimeSeconds: config.maxUrlLifetimeSeconds,
     // DESIGN.md section 3: the signer clamps the lifetime to the stack's maximum.
     clampLifetime: true,
+    minIpPrefixLength: config.minIpPrefixLength,
     keySource: keySourceConfig(config),
     ...(config.cookieMode
       ? {

@@ -52,7 +52,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
   );
 
   const edge = new ManifestEdgeFunction("manifest-edge", {
-    callbackFactory: manifestEdgeFactory(manifestEdgeConfig(config)),
+    callbackFactory: manifestEdgeFactory(manifestEdgeConfig(config), pulumi.all(keys.secretArns)),
     statements: readKeyStatements,
     trigger: config.edgeTrigger,
     memorySize: config.edgeMemoryMb,

@@ -6,7 +6,7 @@
  */
 import { createManifestHandler, type ManifestHandler } from "../functions/handlers/manifest-edge";
 import { createSignHandler, type SignResponse } from "../functions/handlers/sign";
-import { createActiveKeyProvider, type KeyCacheEvent } from "../functions/keys";
+import { createActiveKeyProvider, createTrustedKeyProvider, type KeyCacheEvent } from "../functions/keys";
 import type { RotationRunResult } from "../functions/rotation";
 import { createRotationHandler } from "../functions/handlers/rotate";
 import { createSignerClient, SignerClientError } from "../client/signer-client";
@@ -134,6 +134,12 @@ export function createLocalManifestHandler(
     },
     {
       keys,
+      // As on AWS: the grant is re-verified against the key slots' public keys.
+      trustedKeys: createTrustedKeyProvider(
+        cloud.keySourceConfig,
+        cloud.rotationConfig.slots.map((slot) => slot.secretArn),
+        { source: cloud.cloud.keySource },
+      ),
       fetchText: fetchThroughEdge(LOCAL_DISTRIBUTION_DOMAIN, context.edgePort),
       log: (line) => log(`manifest-edge: ${JSON.stringify(line)}`),
     },

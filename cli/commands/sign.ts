@@ -1,4 +1,5 @@
 /** `signed-hls-cdn sign`: a signed URL, or Set-Cookie values with --cookies. */
+import { DEFAULT_MIN_IP_PREFIX_LENGTH } from "../../functions/cloudfront/ip";
 import { Signer } from "../../functions/cloudfront/signer";
 import type { HashAlgorithm, SignOptions } from "../../functions/cloudfront/types";
 import { parseFlags, readTextFile, required, seconds } from "../args";
@@ -7,7 +8,7 @@ import type { Command } from "../registry";
 
 const HELP = `usage: signed-hls-cdn sign --url URL --key-pair-id ID --private-key FILE
                            (--expires EPOCH | --ttl SECONDS)
-                           [--not-before EPOCH] [--ip CIDR] [--resource PATTERN]
+                           [--not-before EPOCH] [--ip CIDR [--min-ip-prefix N]] [--resource PATTERN]
                            [--hash sha1|sha256] [--cookies [--cookie-domain D] [--cookie-path P]]
 
 Signs URL for CloudFront and prints the signed URL, or with --cookies one
@@ -21,9 +22,13 @@ own tools make it; any of them makes a custom policy.
   --expires EPOCH      expiry, epoch seconds
   --ttl SECONDS        expiry = now + SECONDS
   --not-before EPOCH   not valid until after this second (custom policy)
-  --ip CIDR            bind to an IPv4 address or CIDR block (custom policy)
+  --ip CIDR            bind to an IPv4 address or CIDR block (custom policy);
+                       a block wider than --min-ip-prefix is refused
+  --min-ip-prefix N    shortest prefix --ip may have, 0-32 (default ${DEFAULT_MIN_IP_PREFIX_LENGTH})
   --resource PATTERN   custom policy Resource with * and ? wildcards,
                        e.g. https://d111111abcdef8.cloudfront.net/videos/*
+                       (a * or a second ? in --url without it is refused:
+                       a canned policy covers one exact URL)
   --hash ALG           sha1 (default) or sha256 (adds Hash-Algorithm=SHA256)
   --cookies            print Set-Cookie values instead of a URL
   --cookie-domain D    Domain attribute of the cookies (default: host-only)
@@ -40,6 +45,7 @@ const FLAGS = {
   ttl: { type: "string" },
   "not-before": { type: "string" },
   ip: { type: "string" },
+  "min-ip-prefix": { type: "string" },
   resource: { type: "string" },
   hash: { type: "string" },
   cookies: { type: "boolean" },
@@ -72,7 +78,13 @@ function run(args: string[], io: CommandIo): number {
     ...(flags.resource !== undefined ? { resource: { pattern: flags.resource } } : {}),
     hashAlgorithm: hash as HashAlgorithm,
   };
-  const signer = new Signer({ keyPairId, privateKey, now: () => now });
+  const minIpText = flags["min-ip-prefix"];
+  if (minIpText !== undefined && flags.ip === undefined)
+    throw new UsageError("--min-ip-prefix only applies with --ip");
+  if (minIpText !== undefined && (!/^\d{1,2}$/.test(minIpText) || Number(minIpText) > 32))
+    throw new UsageError(`--min-ip-prefix must be a whole number from 0 to 32, got "${minIpText}"`);
+  const minIpPrefixLength = minIpText === undefined ? DEFAULT_MIN_IP_PREFIX_LENGTH : Number(minIpText);
+  const signer = new Signer({ keyPairId, privateKey, minIpPrefixLength, now: () => now });
   if (flags.cookies) {
     const signed = signer.signCookies(url, options, {
       ...(flags["cookie-domain"] !== undefined ? { domain: flags["cookie-domain"] } : {}),

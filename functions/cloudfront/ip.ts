@@ -54,9 +54,28 @@ function checkIpv4Cidr(text: string): { addressText: string; prefixLength: numbe
   return { addressText, prefixLength: Number(prefixText) };
 }
 
-/** The policy form: a bare address becomes `/32`. */
-export function normalizeIpv4Cidr(text: string): string {
+/**
+ * Narrowest-allowed IP binding by default: a /24 (256 addresses, one typical
+ * carrier or office block). A wider CIDR makes the binding meaningless (`/0`
+ * matches every viewer), so signers refuse it unless configured lower.
+ */
+export const DEFAULT_MIN_IP_PREFIX_LENGTH = 24;
+/** The lowest minimum a stack may configure: below /8 a binding no longer names anyone. */
+export const MIN_IP_PREFIX_LENGTH_FLOOR = 8;
+
+/**
+ * The policy form: a bare address becomes `/32`. With `minPrefixLength`, a
+ * block wider than that (a shorter prefix, e.g. `/0`) is refused.
+ */
+export function normalizeIpv4Cidr(text: string, minPrefixLength = 0): string {
   const { addressText, prefixLength } = checkIpv4Cidr(text);
+  if (prefixLength < minPrefixLength) {
+    throw new SigningInputError(
+      "ip-range-too-wide",
+      `"${printable(text)}" is a /${prefixLength} block, wider than the /${minPrefixLength} this signer allows: ` +
+        `bind to a /${minPrefixLength} or narrower block (a /0 would match every viewer)`,
+    );
+  }
   return `${addressText}/${prefixLength}`;
 }
 

@@ -7,10 +7,16 @@ import { sign } from "node:crypto";
 import { toCloudFrontBase64 } from "./base64";
 import { buildSetCookieHeaders } from "./cookies";
 import { SigningInputError } from "./errors";
-import { normalizeIpv4Cidr, printable } from "./ip";
+import { DEFAULT_MIN_IP_PREFIX_LENGTH, normalizeIpv4Cidr, printable } from "./ip";
 import { keyAlgorithmOf, parsePrivateKey, type SigningKey } from "./keys";
 import { assertEpoch, cannedPolicyOfChecked, customPolicyOfChecked } from "./policy";
-import { checkPattern, checkUrlToSign, folderWildcardResource, patternHost } from "./url-rules";
+import {
+  assertCannedUrl,
+  checkPattern,
+  checkUrlToSign,
+  folderWildcardResource,
+  patternHost,
+} from "./url-rules";
 import { resourceMatches } from "./wildcard";
 import type {
   CookieAttributes,
@@ -37,6 +43,11 @@ export interface SignerOptions {
   readonly maxLifetimeSeconds?: number;
   /** `true`: clamp the expiry to now + maxLifetimeSeconds instead of refusing. */
   readonly clampLifetime?: boolean;
+  /**
+   * Shortest IPv4 prefix `signUrl`/`signCookies` bind to (0-32); a wider block is refused.
+   * Default DEFAULT_MIN_IP_PREFIX_LENGTH (24). `signedQueryFor` copies an existing grant's binding as is.
+   */
+  readonly minIpPrefixLength?: number;
   /** Clock in epoch seconds; default `Date.now() / 1000`. */
   readonly now?: () => number;
 }
@@ -73,6 +84,7 @@ export class Signer {
   private readonly allowedHosts?: readonly string[];
   private readonly maxLifetimeSeconds?: number;
   private readonly clampLifetime: boolean;
+  private readonly minIpPrefixLength: number;
   private readonly now: () => number;
 
   constructor(options: SignerOptions) {
@@ -110,6 +122,11 @@ export class Signer {
       this.maxLifetimeSeconds = options.maxLifetimeSeconds;
     }
     this.clampLifetime = options.clampLifetime === true;
+    const minIp = options.minIpPrefixLength ?? DEFAULT_MIN_IP_PREFIX_LENGTH;
+    if (!Number.isInteger(minIp) || minIp < 0 || minIp > 32) {
+      throw new SigningInputError("bad-option", "minIpPrefixLength must be a whole number from 0 to 32");
+    }
+    this.minIpPrefixLength = minIp;
     this.now = options.now ?? (() => Date.now() / 1000);
   }
 
@@ -208,9 +225,13 @@ export class Signer {
     this.checkHost(hostname, url);
     const hashAlgorithm = checkHash(options.hashAlgorithm ?? this.defaultHash);
     const { expires, notBefore } = this.checkTimes(options.expires, options.notBefore);
-    const ipAddress = options.ipAddress === undefined ? undefined : normalizeIpv4Cidr(options.ipAddress);
+    const ipAddress =
+      options.ipAddress === undefined
+        ? undefined
+        : normalizeIpv4Cidr(options.ipAddress, this.minIpPrefixLength);
     const resource = this.resourceFor(url, options.resource);
     if (notBefore === undefined && ipAddress === undefined && resource === undefined) {
+      assertCannedUrl(url);
       const statement = { resource: url, dateLessThan: expires };
       // url passed checkUrlToSign and expires passed checkTimes.
       return { kind: "canned", statement, policyJson: cannedPolicyOfChecked(url, expires), hashAlgorithm };

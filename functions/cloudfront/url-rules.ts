@@ -108,6 +108,25 @@ function parsedHostname(url: string): string {
   return parsed.hostname.toLowerCase();
 }
 
+/**
+ * A canned policy names one exact URL: CloudFront rebuilds it from the URL
+ * actually requested and compares signatures, so a `*` (or a `?` after the one
+ * that starts the query) is never a wildcard there; the signature would open
+ * only a URL nobody requests. Refused with the fix named: a custom policy.
+ */
+export function assertCannedUrl(url: string): void {
+  const mark = url.indexOf("?");
+  if (!url.includes("*") && (mark === -1 || url.indexOf("?", mark + 1) === -1)) return;
+  const folder = printable(url.slice(0, url.lastIndexOf("/", mark === -1 ? url.length : mark) + 1));
+  throw new SigningInputError(
+    "wildcard-in-canned-url",
+    `"${printable(url)}" contains * or a second ?, but a canned policy covers one exact URL ` +
+      "(CloudFront rebuilds it from the URL requested), so it would authorise nothing. " +
+      `For a folder, sign a custom policy with a resource pattern: --resource '${folder}*' ` +
+      "(CLI) or resource: { pattern } / { folderOf } (Signer)",
+  );
+}
+
 /** Host part of a pattern (`https://host/...`, `*://host/...`). */
 export function patternHost(pattern: string): string {
   return rawAuthority(pattern).toLowerCase();

@@ -192,6 +192,28 @@ export function readSignedRequest(url: string, cookieHeader?: string): SignedReq
 }
 
 /**
+ * Whether what the viewer presented for `url` (query, else cookies) carries a valid signature by
+ * one of `keys`, whichever key id it names. Only the signature: times, IP and Resource are the
+ * caller's to check (the manifest edge function re-checks a grant CloudFront already accepted,
+ * as defence in depth, against the stack's own key slots, whose ids it may not know).
+ */
+export function signedByOneOf(
+  url: string,
+  cookieHeader: string | undefined,
+  keys: readonly PublicKey[],
+): boolean {
+  const presented = present(url, cookieHeader);
+  if (isRejection(presented)) return false;
+  let signature: Buffer;
+  try {
+    signature = fromCloudFrontBase64(presented.signature);
+  } catch {
+    return false;
+  }
+  return keys.some((key) => signatureValid(presented, key, signature, presented.hashAlgorithm));
+}
+
+/**
  * Parsed trusted keys by PEM. Plain arrays, not a Map: Pulumi's closure
  * serialization turns a captured module-level Map into an empty object.
  */

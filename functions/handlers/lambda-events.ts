@@ -11,7 +11,17 @@ export type ClassifiedEvent =
   | {
       readonly kind: "function-url";
       readonly payload: unknown;
-      readonly caller?: string;
+      /**
+       * The IAM principal the event's requestContext names: a CLAIM, never proof. Since
+       * October 2025 every Function URL caller also needs lambda:InvokeFunction
+       * (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html), and a direct invoke's
+       * payload is whatever the invoker sends, so anyone who can reach the Function URL can
+       * invoke directly with a payload shaped like a Function URL event
+       * (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads) and
+       * any requestContext in it. The function cannot tell the two apart; CloudTrail's
+       * Invoke record names the real caller.
+       */
+      readonly claimedCaller?: string;
       readonly bodyError?: string;
     }
   | {
@@ -76,24 +86,24 @@ export function classifyEvent(event: unknown): ClassifiedEvent {
     if ((context.http?.method ?? "").toUpperCase() !== "POST") {
       return { kind: "refused", http: true, statusCode: 405, reason: "use POST with a JSON body" };
     }
-    const caller = context.authorizer.iam.userArn ?? context.authorizer.iam.callerId;
+    const claimedCaller = context.authorizer.iam.userArn ?? context.authorizer.iam.callerId;
     const raw = shape.body ?? "";
     const text = shape.isBase64Encoded ? Buffer.from(raw, "base64").toString("utf8") : raw;
     if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
       return {
         kind: "function-url",
         payload: undefined,
-        caller,
+        claimedCaller,
         bodyError: `the request body is larger than ${MAX_BODY_BYTES} bytes`,
       };
     }
     try {
-      return { kind: "function-url", payload: JSON.parse(text), caller };
+      return { kind: "function-url", payload: JSON.parse(text), claimedCaller };
     } catch {
       return {
         kind: "function-url",
         payload: undefined,
-        caller,
+        claimedCaller,
         bodyError: "the request body is not valid JSON",
       };
     }

@@ -4,7 +4,7 @@
  * invocation, inside the running function, so the Pulumi closure only
  * captures `config` (plain JSON) and code.
  */
-import { createActiveKeyProvider } from "../keys";
+import { createActiveKeyProvider, createTrustedKeyProvider } from "../keys";
 import type { CloudFrontRequestEvent } from "./cloudfront-events";
 import {
   checkManifestEdgeConfig,
@@ -15,6 +15,10 @@ import {
 
 export function manifestEdgeLambda(config: ManifestEdgeConfig): ManifestHandler {
   checkManifestEdgeConfig(config);
+  const trustedKeySecretIds = config.trustedKeySecretIds;
+  if (!trustedKeySecretIds) {
+    throw new Error("manifest edge config: trustedKeySecretIds (the key slot secrets) is required");
+  }
   let handler: ManifestHandler | undefined;
   return (event: CloudFrontRequestEvent) => {
     if (!handler) {
@@ -23,6 +27,7 @@ export function manifestEdgeLambda(config: ManifestEdgeConfig): ManifestHandler 
       );
       handler = createManifestHandler(config, {
         keys: createActiveKeyProvider(config.keySource, { signerDefaults: { allowedHosts } }),
+        trustedKeys: createTrustedKeyProvider(config.keySource, trustedKeySecretIds),
       });
     }
     return handler(event);

@@ -8,6 +8,7 @@ import { readSignedRequest, stripSigningParameters } from "../cloudfront/verifie
 import { SigningInputError } from "../cloudfront/errors";
 import { PlaylistError, isMalformedPlaylist, rawPlaylistPath, DEFAULT_MAX_PLAYLIST_BYTES } from "../hls";
 import type { KeySourceConfig } from "../keys/config";
+import type { TrustedKeyProvider } from "../keys/trusted";
 import type { ActiveKeyProvider } from "../keys/types";
 import {
   EDGE_GENERATED_RESPONSE_LIMIT_BYTES,
@@ -25,8 +26,11 @@ import { corsResponseHeaders, type EdgeCorsConfig } from "./edge-cors";
 import { FORWARDED_GRANT_HEADER, grantSource } from "./forwarded-grant";
 import { acceptsGzip, errorResponse, playlistResponse } from "./manifest-response";
 import { fetchTextWithNodeFetch, fetchWithDeadline, type FetchText } from "./playlist-fetch";
-import { signPlaylist } from "./playlist-signing";
+import { grantedPlaylistPolicy, signPlaylist } from "./playlist-signing";
 import { hostFromHeader, signingHost } from "./viewer-host";
+import { isGrantScopeError } from "./grant-scope";
+import { grantSignedByStack } from "./grant-verification";
+import { fetchesExactly, requestPathProblem } from "./request-path";
 
 /** Plain JSON: captured in the function's closure at deploy time (Lambda@Edge has no environment variables). */
 export interface ManifestEdgeConfig {
@@ -63,10 +67,17 @@ export interface ManifestEdgeConfig {
   readonly maxPlaylistBytes?: number;
   /** CORS headers the function sets on its own responses (edge-cors.ts); none when absent. */
   readonly cors?: EdgeCorsConfig;
+  /**
+   * The stack's key slot secrets (ARNs), whose public keys every viewer grant is verified
+   * against (functions/keys/trusted.ts). Required by manifestEdgeLambda; the infra fills it in.
+   */
+  readonly trustedKeySecretIds?: readonly string[];
 }
 
 export interface ManifestHandlerDeps {
   readonly keys: ActiveKeyProvider;
+  /** The stack's trusted public keys: every viewer grant is verified against them (grant-verification.ts). */
+  readonly trustedKeys: TrustedKeyProvider;
   /** Reads the raw playlist; default Node's fetch. */
   readonly fetchText?: FetchText;
   /** Clock, epoch seconds. */
@@ -144,6 +155,14 @@ export function checkManifestEdgeConfig(config: ManifestEdgeConfig): void {
     fail("cors must list exact origins (no *) and say whether credentials are allowed");
   }
   if (
+    config.trustedKeySecretIds !== undefined &&
+    (!Array.isArray(config.trustedKeySecretIds) ||
+      config.trustedKeySecretIds.length === 0 ||
+      !config.trustedKeySecretIds.every((id) => typeof id === "string" && id.length > 0))
+  ) {
+    fail("trustedKeySecretIds must be a non-empty list of secret ARNs");
+  }
+  if (
     config.maxPlaylistBytes !== undefined &&
     (!Number.isInteger(config.maxPlaylistBytes) || config.maxPlaylistBytes <= 0)
   ) {
@@ -197,6 +216,9 @@ export function createManifestHandler(
     if (request.method !== "GET" && request.method !== "HEAD") {
       return fail(405, "method-not-allowed", { method: request.method }, { Allow: "GET, HEAD" });
     }
+    // Before the grant is read: a path that parsers would normalize could match it and fetch elsewhere.
+    const pathProblem = requestPathProblem(request.uri);
+    if (pathProblem) return fail(400, "request-path-not-normal", { reason: pathProblem });
 
     const now = clock();
     const pathAndQuery = `${request.uri}${request.querystring ? `?${request.querystring}` : ""}`;
@@ -205,14 +227,28 @@ export function createManifestHandler(
     // rebuilt from that URL.
     // On origin-request the grant arrives in a header set by a viewer-request function (forwarded-grant.ts).
     const hostHeader = headerValue(request.headers, "host");
-    const source = grantSource(
-      config.trigger,
-      `${protocol}://${hostFromHeader(hostHeader, viewerHosts) ?? config.distributionDomain}${pathAndQuery}`,
-      headerValue(request.headers, FORWARDED_GRANT_HEADER),
-      headerValue(request.headers, "cookie"),
-    );
-    const grant = readSignedRequest(source.url, source.cookieHeader);
+    const grantHost = hostFromHeader(hostHeader, viewerHosts) ?? config.distributionDomain;
+    const forwardedGrant = headerValue(request.headers, FORWARDED_GRANT_HEADER);
+    const viewerCookies = headerValue(request.headers, "cookie");
+    const grantOn = (viewerHost: string) =>
+      grantSource(
+        config.trigger,
+        `${protocol}://${viewerHost}${pathAndQuery}`,
+        forwardedGrant,
+        viewerCookies,
+      );
+    const source = grantOn(grantHost);
+    const cookieHeader = source.cookieHeader;
+    const grant = readSignedRequest(source.url, cookieHeader);
     if ("error" in grant) return fail(403, "viewer-grant-unreadable");
+    try {
+      const hosts = [grantHost, ...viewerHosts.filter((viewerHost) => viewerHost !== grantHost)];
+      const urls = hosts.map((viewerHost) => grantOn(viewerHost).url);
+      if (!(await grantSignedByStack({ urls, cookieHeader, trusted: deps.trustedKeys })))
+        return fail(403, "viewer-grant-unverified");
+    } catch (error) {
+      return fail(503, "trusted-keys-unavailable", { reason: messageOf(error) });
+    }
     if (grant.policy.dateLessThan <= now)
       return fail(403, "viewer-grant-expired", { expiredAt: grant.policy.dateLessThan });
     const host = signingHost({
@@ -222,6 +258,17 @@ export function createManifestHandler(
       fallback: config.distributionDomain,
     });
     const playlistUrl = stripSigningParameters(`${protocol}://${host}${pathAndQuery}`);
+    // Before anything is fetched: a grant that does not reach this playlist's folder gets nothing.
+    try {
+      grantedPlaylistPolicy({
+        playlistUrl,
+        viewer: grant.policy,
+        now,
+        lifetimeSeconds: config.playlistLifetimeSeconds,
+      });
+    } catch (error) {
+      if (isGrantScopeError(error)) return fail(403, error.code);
+    }
 
     let signer;
     try {
@@ -244,6 +291,8 @@ export function createManifestHandler(
         reason: codeOf(error),
       });
     }
+
+    if (!fetchesExactly(fetchUrl, rawPath)) return fail(400, "request-path-not-normal");
 
     let fetched;
     try {
@@ -291,6 +340,7 @@ export function createManifestHandler(
       if (isMalformedPlaylist(error)) return fail(502, "origin-not-hls", { reason: error.code });
       if (error instanceof PlaylistError && error.code === "grant-expired")
         return fail(403, "viewer-grant-expired");
+      if (isGrantScopeError(error)) return fail(403, error.code);
       return fail(500, "signing-failed", { reason: codeOf(error) });
     }
 

@@ -4,6 +4,7 @@
  * and the `rewrite` command both call this, so they cannot disagree.
  */
 import type { Signer } from "../cloudfront/signer";
+import { assertPolicyWithinGrant } from "./grant-scope";
 import {
   playlistPolicy,
   rewritePlaylist,
@@ -36,14 +37,26 @@ export interface SignedPlaylist {
   readonly policy: PlaylistPolicy;
 }
 
-/** Throws PlaylistError (refused playlist, expired grant) or SigningInputError (the signer refused the policy). */
-export function signPlaylist(input: SignPlaylistInput): SignedPlaylist {
+/**
+ * The one policy for the playlist: `playlistPolicy`, refused when it would be wider than the
+ * viewer's grant (grant-scope.ts). Throws PlaylistError or SigningInputError.
+ */
+export function grantedPlaylistPolicy(
+  input: Pick<SignPlaylistInput, "playlistUrl" | "viewer" | "lifetimeSeconds" | "now">,
+): PlaylistPolicy {
   const policy = playlistPolicy({
     playlistUrl: input.playlistUrl,
     viewer: input.viewer,
     now: input.now,
     lifetimeSeconds: input.lifetimeSeconds,
   });
+  assertPolicyWithinGrant(input.viewer.resource, input.playlistUrl, policy.resource);
+  return policy;
+}
+
+/** Throws PlaylistError (refused playlist, expired grant) or SigningInputError (the signer or grantedPlaylistPolicy refused). */
+export function signPlaylist(input: SignPlaylistInput): SignedPlaylist {
+  const policy = grantedPlaylistPolicy(input);
   const rewrite = rewritePlaylist(input.playlist, {
     playlistUrl: input.playlistUrl,
     policy,

@@ -13,8 +13,11 @@ export interface SignLogEntry {
   requestId?: string;
   /** `invoke`, `function-url` or `refused`. */
   source: string;
-  /** The IAM principal of a Function URL call. */
-  caller?: string;
+  /**
+   * The IAM principal a Function-URL-shaped event names. Unverified: a direct invoke can carry
+   * any requestContext (see lambda-events.ts); CloudTrail's Invoke records name the real caller.
+   */
+  unverifiedCaller?: string;
   mode?: string;
   host?: string;
   /** Path without query. */
@@ -48,7 +51,7 @@ export function formatSignLog(entry: SignLogEntry): string {
   let line = '{"component":"signer"';
   if (entry.requestId !== undefined) line += `,"requestId":${quoted(entry.requestId)}`;
   line += `,"source":${quoted(entry.source)}`;
-  if (entry.caller !== undefined) line += `,"caller":${quoted(entry.caller)}`;
+  if (entry.unverifiedCaller !== undefined) line += `,"unverifiedCaller":${quoted(entry.unverifiedCaller)}`;
   if (entry.mode !== undefined) line += `,"mode":${quoted(entry.mode)}`;
   if (entry.host !== undefined) line += `,"host":${quoted(entry.host)}`;
   if (entry.path !== undefined) line += `,"path":${quoted(entry.path)}`;

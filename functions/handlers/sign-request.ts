@@ -11,6 +11,9 @@ import {
   pathPatternMatches,
   type Behavior,
 } from "../../infra/behaviors";
+import { normalizeIpv4Cidr } from "../cloudfront/ip";
+import { ROOT_PLAYLIST_MESSAGE } from "./grant-scope";
+import { requestPathProblem } from "./request-path";
 
 /** The JSON a caller sends: the direct-invoke payload, or the body of a Function URL POST. */
 export interface SignRequest {
@@ -61,6 +64,8 @@ export interface SignRules {
   readonly maxLifetimeSeconds: number;
   /** Clamp a too-long lifetime to the maximum instead of refusing it. */
   readonly clampLifetime: boolean;
+  /** Shortest IPv4 prefix of `ipAddress`; a wider block is refused. */
+  readonly minIpPrefixLength: number;
 }
 
 // An array, not a Set: Pulumi closure serialization turns a module-level Set into an empty object.
@@ -141,18 +146,20 @@ export function checkSignRequest(input: unknown, rules: SignRules, now: number):
         "ipAddress must be an IPv4 address or CIDR such as 192.0.2.7 or 192.0.2.0/24",
       );
     }
-    ipAddress = request.ipAddress; // the signer validates the exact form (IPv4 only)
+    // The exact form (IPv4 only) and the stack's minimum prefix; the signer checks both again.
+    ipAddress = normalizeIpv4Cidr(request.ipAddress, rules.minIpPrefixLength);
   }
 
-  if (mode === "cookies") {
-    const folder = path.slice(0, path.lastIndexOf("/") + 1);
-    if (folder === "/") {
-      throw new SignRequestError(
-        "folder-too-wide",
-        "cookies are scoped to the resource's folder; a resource at the root would grant the whole distribution",
-      );
-    }
+  const atRoot = path.lastIndexOf("/") === 0;
+  if (mode === "cookies" && atRoot) {
+    throw new SignRequestError(
+      "folder-too-wide",
+      "cookies are scoped to the resource's folder; a resource at the root would grant the whole distribution",
+    );
   }
+  // The manifest function signs a playlist's URIs for its folder (grant-scope.ts): never the root.
+  if (atRoot && path.endsWith(MANIFEST_SUFFIX))
+    throw new SignRequestError("folder-too-wide", ROOT_PLAYLIST_MESSAGE);
   return { url, host, path, mode, lifetimeSeconds, expires, notBefore, ipAddress };
 }
 
@@ -207,16 +214,13 @@ function resolveResource(value: unknown, rules: SignRules): { url: string; host:
       "wildcard-injection",
       "resource path must not contain * (wildcards are the signer's to write)",
     );
-  if (path.includes("//")) throw new SignRequestError("bad-path", "resource path has an empty segment (//)");
-  // Only a segment that starts with "." or "%" can be (or decode to) "." or "..".
-  if (path.includes("/.") || path.includes("/%")) {
-    for (const segment of path.split("/")) {
-      // ...and has at most 6 characters ("%2e%2e").
-      if (segment.length > 6) continue;
-      const decoded = segment.replace(/%2e/gi, ".");
-      if (decoded === "." || decoded === "..")
-        throw new SignRequestError("bad-path", "resource path has a . or .. segment");
-    }
+  // The manifest edge function's own rule (request-path.ts): what it would refuse is never signed.
+  const pathProblem = requestPathProblem(path);
+  if (pathProblem !== undefined) {
+    throw new SignRequestError(
+      "bad-path",
+      `resource path is not in normal form (${pathProblem}: no . or .. segments, //, %2F or %5C)`,
+    );
   }
   if (path.endsWith(PLAYLIST_SUFFIX)) path = path.slice(0, -PLAYLIST_SUFFIX.length) + MANIFEST_SUFFIX;
   const behavior = behaviorOf(path);

@@ -5,6 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { SigningInputError } from "../cloudfront/errors";
+import { DEFAULT_MIN_IP_PREFIX_LENGTH } from "../cloudfront/ip";
 import type { CookieAttributes, SignedCookieValues } from "../cloudfront/types";
 import {
   createActiveKeyProvider,
@@ -36,6 +37,8 @@ export interface SignHandlerConfig {
   readonly maxLifetimeSeconds: number;
   /** `true`: a longer request is clamped to the maximum; default false: refused with 400. */
   readonly clampLifetime?: boolean;
+  /** Shortest IPv4 prefix an `ipAddress` may have (a wider block is refused); default DEFAULT_MIN_IP_PREFIX_LENGTH (24). */
+  readonly minIpPrefixLength?: number;
   /** Where the active key lives (SSM + Secrets Manager). */
   readonly keySource: KeySourceConfig;
   /** Cookie attributes in `cookies` mode. Path defaults to the asset folder. */
@@ -98,6 +101,7 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
     defaultLifetimeSeconds: config.defaultLifetimeSeconds,
     maxLifetimeSeconds: config.maxLifetimeSeconds,
     clampLifetime: config.clampLifetime === true,
+    minIpPrefixLength: config.minIpPrefixLength ?? DEFAULT_MIN_IP_PREFIX_LENGTH,
   };
   if (!Number.isSafeInteger(rules.maxLifetimeSeconds) || rules.maxLifetimeSeconds <= 0)
     throw new Error("sign handler: maxLifetimeSeconds must be a positive whole number");
@@ -119,7 +123,12 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
       source: deps.keySource,
       now,
       // The signer enforces the same host and lifetime rules again (defence in depth).
-      signerDefaults: { allowedHosts: rules.allowedHosts, maxLifetimeSeconds: rules.maxLifetimeSeconds, now },
+      signerDefaults: {
+        allowedHosts: rules.allowedHosts,
+        maxLifetimeSeconds: rules.maxLifetimeSeconds,
+        minIpPrefixLength: rules.minIpPrefixLength,
+        now,
+      },
     }));
 
   return async function signHandler(
@@ -156,7 +165,8 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
     }
     const http = classified.kind === "function-url";
     if (classified.kind === "function-url") {
-      entry.caller = classified.caller;
+      // Unverifiable (lambda-events.ts): logged under a name that says so, never as "caller".
+      entry.unverifiedCaller = classified.claimedCaller;
       if (classified.bodyError) {
         entry.error = "bad-request";
         return finish(400, { error: { code: "bad-request", message: classified.bodyError } }, http);

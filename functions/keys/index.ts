@@ -6,6 +6,7 @@ import { AwsKeySource } from "./aws-source";
 import { CachingActiveKeyProvider, type KeyCacheEvent, type SignerDefaults } from "./cache";
 import { resolveKeySourceConfig, type KeySourceConfig } from "./config";
 import type { KeySourcePort } from "./ports";
+import { SlotTrustedKeyProvider } from "./trusted";
 
 export interface ActiveKeyProviderDeps {
   /** Where keys are read from. Default: SSM + Secrets Manager in `config.region`, clients created on first use. */
@@ -36,7 +37,23 @@ export function createActiveKeyProvider(
   );
 }
 
+/** The stack's trusted public keys from its slot secrets, cached like the active key (functions/keys/trusted.ts). */
+export function createTrustedKeyProvider(
+  config: KeySourceConfig,
+  secretIds: readonly string[],
+  deps: Pick<ActiveKeyProviderDeps, "source" | "now"> = {},
+): SlotTrustedKeyProvider {
+  const resolved = resolveKeySourceConfig(config);
+  return new SlotTrustedKeyProvider(
+    [...secretIds],
+    deps.source ?? new AwsKeySource(resolved.region),
+    resolved,
+    deps.now ?? (() => Math.floor(Date.now() / 1000)),
+  );
+}
+
 export { CachingActiveKeyProvider, KeyUnavailableError } from "./cache";
+export { fixedTrustedKeys, SlotTrustedKeyProvider, type TrustedKeyProvider } from "./trusted";
 export type { KeyCacheEvent, SignerDefaults } from "./cache";
 export { resolveKeySourceConfig, DEFAULT_CACHE_TTL_SECONDS, DEFAULT_MAX_STALE_SECONDS } from "./config";
 export type { KeySourceConfig, ResolvedKeySourceConfig } from "./config";

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { runRewrite } from "../../cli/commands/rewrite";
 import type { CommandIo } from "../../cli/io";
 import { generateKeyPair, Signer, verifyRequest } from "../../functions/cloudfront";
+import { fixedTrustedKeys } from "../../functions/keys";
 import type { CloudFrontResultResponse } from "../../functions/handlers/cloudfront-events";
 import { createManifestHandler } from "../../functions/handlers/manifest-edge";
 import { requestEvent } from "../handlers/events";
@@ -70,6 +71,7 @@ describe("cli: signed-hls-cdn rewrite", function () {
       },
       {
         keys: { getSigner: async () => signer },
+        trustedKeys: fixedTrustedKeys([pair.publicKeyPem]),
         fetchText: async () => ({ status: 200, body: PLAYLIST }),
         now: () => NOW,
         log: () => undefined,

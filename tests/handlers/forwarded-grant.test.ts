@@ -14,6 +14,7 @@ import {
 } from "../../functions/handlers/forwarded-grant";
 import { createManifestHandler } from "../../functions/handlers/manifest-edge";
 import { findUris } from "../../functions/hls";
+import { fixedTrustedKeys } from "../../functions/keys";
 import { runViewerFunction } from "../../local/viewer-function";
 import { masterPlaylist } from "../support/playlists";
 import { requestEvent } from "./events";
@@ -44,6 +45,7 @@ function handler() {
     },
     {
       keys: { getSigner: async () => signer },
+      trustedKeys: fixedTrustedKeys([pair.publicKeyPem]),
       fetchText: async () => ({ status: 200, body: Buffer.from(masterPlaylist(2)) }),
       now: () => NOW,
       log: () => undefined,

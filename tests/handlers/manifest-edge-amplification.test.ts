@@ -27,6 +27,7 @@ async function serve(trigger: EdgeTrigger, body: string, gzip: boolean, query = 
   const logs: Record<string, unknown>[] = [];
   const handler = handlerServing(trigger, body, {
     signer,
+    publicKeyPem: pair.publicKeyPem,
     now: NOW,
     host: HOST,
     log: (line) => logs.push(line as Record<string, unknown>),

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { generateKeyPair, Signer, verifyRequest } from "../../functions/cloudfront";
+import { fixedTrustedKeys } from "../../functions/keys";
 import type { CloudFrontResultResponse } from "../../functions/handlers/cloudfront-events";
 import {
   createManifestHandler,
@@ -50,6 +51,7 @@ describe("manifest handler: Pulumi closure serialization", function () {
     fetchTimeoutMs: 3000,
     playlistLifetimeSeconds: 3600,
     keySource: { region: "us-east-1", parameterPrefix: "/cloudfront-signer/test" },
+    trustedKeySecretIds: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:slot-a-AbCdEf"],
   };
 
   async function load(factory: () => ManifestHandler, name: string): Promise<ManifestHandler> {
@@ -67,6 +69,7 @@ describe("manifest handler: Pulumi closure serialization", function () {
       () =>
         createManifestHandler(config, {
           keys: { getSigner: async () => new Signer({ keyPairId: KEY_ID, privateKey: pem }) },
+          trustedKeys: fixedTrustedKeys([pair.publicKeyPem]),
           fetchText: async () => ({
             status: 200,
             body: Buffer.from(PLAYLIST),

@@ -3,13 +3,13 @@ import { formatSignLog, type SignLogEntry } from "../../functions/handlers/sign-
 
 /** The reference: JSON.stringify of the same fields in the documented order. */
 function reference(entry: SignLogEntry): string {
-  const { requestId, source, caller, mode, host, path, lifetimeSeconds, ipBound } = entry;
+  const { requestId, source, unverifiedCaller, mode, host, path, lifetimeSeconds, ipBound } = entry;
   const { notBefore, keyPairId, expires, status, durationMs, error, detail } = entry;
   return JSON.stringify({
     component: "signer",
     requestId,
     source,
-    caller,
+    unverifiedCaller,
     mode,
     host,
     path,
@@ -47,7 +47,7 @@ describe("signer log line", () => {
         const entry: SignLogEntry = {
           requestId: index % 2 === 0 ? text : undefined,
           source: text,
-          caller: position % 2 === 0 ? text : undefined,
+          unverifiedCaller: position % 2 === 0 ? text : undefined,
           mode: "url",
           host: text,
           path: text,

@@ -107,6 +107,13 @@ describe("infra config: stack configuration validation", () => {
     for (const value of Object.values(CONFIG_DEFAULTS)) assert.equal(typeof value, "string");
   });
 
+  it("minIpPrefixLength: /24 by default, refuses a minimum wider than /8 (issue 11.4)", () => {
+    assert.equal(validateStackConfig(base, "dev").minIpPrefixLength, 24);
+    assert.equal(validateStackConfig({ ...base, minIpPrefixLength: "16" }, "dev").minIpPrefixLength, 16);
+    assertRefused({ ...base, minIpPrefixLength: "0" }, /minIpPrefixLength/);
+    assertRefused({ ...base, minIpPrefixLength: "33" }, /minIpPrefixLength/);
+  });
+
   it("refuses a rotation interval that breaks the rotation invariant, and says why", () => {
     // 1800 + 7200 + 120 = 9120 s needed; 2h = 7200 s is too short.
     const raw = {

@@ -66,14 +66,22 @@ function archiveOf(run: ProgramRun, name: string): LambdaArchive {
   return resourceNamed(run, "aws:lambda/function:Function", name).inputs.code as LambdaArchive;
 }
 
-/** The AWS side as the first deploy leaves it: parameters point at the active slot's key and secret. */
+/**
+ * The AWS side as the first deploy leaves it: parameters point at the active slot's key and
+ * secret; each slot secret holds its own first key (the edge function reads both).
+ */
 function seedStub(stub: AwsStub, run: ProgramRun, keys: Keys): void {
   const names = run.outputs.parameterNames as { activeKeyId: string; activeSecretArn: string };
   const secrets = run.outputs.secretArns as { active: string; inactive: string };
   stub.putParameter(names.activeKeyId, keys.keyPairId);
   stub.putParameter(names.activeSecretArn, secrets.active);
   stub.putSecret(secrets.active, keys.privateKeyPem);
+  stub.putSecret(secrets.inactive, INACTIVE_SLOT_KEY);
 }
+
+const INACTIVE_SLOT_KEY = generateKeyPairSync("ec", { namedCurve: "prime256v1" })
+  .privateKey.export({ type: "pkcs8", format: "pem" })
+  .toString();
 
 function makeKeys(run: ProgramRun): Keys {
   const pair = generateKeyPairSync("ec", { namedCurve: "prime256v1" });

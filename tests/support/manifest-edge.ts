@@ -1,5 +1,6 @@
 /** The manifest edge handler over an in-memory HTTPS origin, and a viewer's signed request for it (tests and bench/). */
 import type { Signer } from "../../functions/cloudfront";
+import { fixedTrustedKeys } from "../../functions/keys";
 import type { CloudFrontRequestEvent } from "../../functions/handlers/cloudfront-events";
 import { createManifestHandler, type ManifestHandler } from "../../functions/handlers/manifest-edge";
 import type { EdgeTrigger } from "../../functions/limits";
@@ -9,7 +10,14 @@ import { requestEvent } from "../handlers/events";
 export function handlerServing(
   trigger: EdgeTrigger,
   body: string,
-  options: { signer: Signer; now: number; host: string; log?: (line: object) => void },
+  options: {
+    signer: Signer;
+    /** The signer's public key: the handler verifies every grant against it. */
+    publicKeyPem: string;
+    now: number;
+    host: string;
+    log?: (line: object) => void;
+  },
 ): ManifestHandler {
   return createManifestHandler(
     {
@@ -22,6 +30,7 @@ export function handlerServing(
     },
     {
       keys: { getSigner: async () => options.signer },
+      trustedKeys: fixedTrustedKeys([options.publicKeyPem]),
       fetchText: async () => ({ status: 200, body: Buffer.from(body) }),
       now: () => options.now,
       log: options.log ?? (() => undefined),
