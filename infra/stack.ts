@@ -6,10 +6,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MANIFEST_SUFFIX } from "./behaviors";
+import { dynamicAccountSettings, explicitProviderArgs, stackAwsConfig } from "./aws-account";
 import type { StackConfig } from "./config";
 import { APP_CONFIG_SCHEMA_VERSION, type AppConfig } from "./app-config";
 import { Distribution } from "./components/distribution";
-import { ManifestEdgeFunction } from "./components/manifest-edge-function";
+import { EDGE_FUNCTION_REGION, ManifestEdgeFunction } from "./components/manifest-edge-function";
 import { RotationFunction } from "./components/rotation";
 import { SignerFunction } from "./components/signer";
 import { SigningKeys } from "./components/signing-keys";
@@ -38,6 +39,7 @@ export interface StackOutputs {
 }
 
 export function createStack(config: StackConfig, stack: string): StackOutputs {
+  const awsConfig = stackAwsConfig();
   const keys = new SigningKeys("signing-keys", {
     stack,
     region: config.region,
@@ -45,6 +47,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     parameterPrefix: config.parameterPrefix,
     secretRecoveryWindowDays: config.secretRecoveryWindowDays,
     protect: config.protectResources,
+    account: dynamicAccountSettings(awsConfig),
   });
   const readKeyStatements = readActiveKeyStatements(
     [keys.activeKeyIdParameter.arn, keys.activeSecretArnParameter.arn],
@@ -55,6 +58,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     callbackFactory: manifestEdgeFactory(manifestEdgeConfig(config)),
     statements: readKeyStatements,
     trigger: config.edgeTrigger,
+    providerArgs: explicitProviderArgs(EDGE_FUNCTION_REGION, awsConfig),
     memorySize: config.edgeMemoryMb,
     timeout: config.edgeTimeoutSeconds,
   });
@@ -83,7 +87,10 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     callbackFactory: rotationFactory(
       rotationConfig(config, {
         distributionId: cdn.distribution.id,
-        keyGroupIds: { active: keys.slots.active.keyGroup.id, inactive: keys.slots.inactive.keyGroup.id },
+        keyGroupIds: {
+          active: keys.slots.active.keyGroup.keyGroupId,
+          inactive: keys.slots.inactive.keyGroup.keyGroupId,
+        },
         secretArns: { active: keys.slots.active.secret.arn, inactive: keys.slots.inactive.secret.arn },
       }),
     ),
@@ -108,7 +115,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     pulumi
       .all([active, inactive])
       .apply(([activeValue, inactiveValue]) => ({ active: activeValue, inactive: inactiveValue }));
-  const keyGroupIds = pair(keys.slots.active.keyGroup.id, keys.slots.inactive.keyGroup.id);
+  const keyGroupIds = pair(keys.slots.active.keyGroup.keyGroupId, keys.slots.inactive.keyGroup.keyGroupId);
   const secretArns = pair(keys.slots.active.secret.arn, keys.slots.inactive.secret.arn);
   // pulumi.all's typed tuples stop at eight entries: two groups.
   const distributionFacts = pulumi.all([

@@ -13,6 +13,7 @@ import { leastPrivilege } from "./rules/least-privilege";
 import { s3OriginPrivateViaOac } from "./rules/origin";
 import { noPrivateKeyInPlainInputs, noPrivateKeyInState } from "./rules/private-keys";
 import { rotationOutlivesSignedUrls } from "./rules/rotation";
+import { rotationOwnedValuesCreateOnly } from "./rules/rotation-owned";
 import { httpsOnlyModernTls } from "./rules/transport";
 
 export const POLICY_PACK_NAME = "signed-hls-cdn";
@@ -29,4 +30,5 @@ export const policies: Policies = [
   keyGroupLimits,
   s3OriginPrivateViaOac,
   rotationOutlivesSignedUrls,
+  rotationOwnedValuesCreateOnly,
 ];

@@ -73,6 +73,15 @@ export function mockNewResource(
     case "aws:cloudfront/publicKey:PublicKey":
       id = `K${upper(13)}`;
       break;
+    case "pulumi-nodejs:dynamic/signed-hls-cdn:SigningKeyGroup":
+      id = `${hex(8)}-${hex(12).slice(0, 4)}-${hex(16).slice(12, 16)}-${hex(20).slice(16, 20)}-${hex(32).slice(20, 32)}`;
+      state.keyGroupId = id;
+      state.initialPublicKeyId = `K${upper(13)}`;
+      break;
+    case "pulumi-nodejs:dynamic/signed-hls-cdn:RotationOwnedParameter":
+      id = String(inputs.name);
+      state.arn = `arn:aws:ssm:${String(inputs.region)}:${account}:parameter${String(inputs.name)}`;
+      break;
     case "aws:cloudfront/keyGroup:KeyGroup":
     case "aws:cloudfront/cachePolicy:CachePolicy":
     case "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy":

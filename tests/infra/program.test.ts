@@ -18,12 +18,11 @@ import {
 const T = {
   component: (kind: string) => `signed-hls-cdn:${kind}`,
   distribution: "aws:cloudfront/distribution:Distribution",
-  keyGroup: "aws:cloudfront/keyGroup:KeyGroup",
-  publicKey: "aws:cloudfront/publicKey:PublicKey",
+  keyGroup: "pulumi-nodejs:dynamic/signed-hls-cdn:SigningKeyGroup",
   cachePolicy: "aws:cloudfront/cachePolicy:CachePolicy",
   headersPolicy: "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
   secret: "aws:secretsmanager/secret:Secret",
-  parameter: "aws:ssm/parameter:Parameter",
+  parameter: "pulumi-nodejs:dynamic/signed-hls-cdn:RotationOwnedParameter",
   lambda: "aws:lambda/function:Function",
   role: "aws:iam/role:Role",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
@@ -42,7 +41,6 @@ const COMMON_INVENTORY: Record<string, number> = {
   "random:index/randomId:RandomId": 1,
   [T.secret]: 2,
   [T.keyPair]: 2,
-  [T.publicKey]: 2,
   [T.keyGroup]: 2,
   [T.parameter]: 2,
   [T.provider]: 1,
@@ -346,12 +344,14 @@ for (const stack of ["dev", "prod"] as const) {
       }
     });
 
-    it("leaves to the rotation what the rotation owns (ignoreChanges)", () => {
-      for (const group of ofType(run, T.keyGroup)) assert.deepEqual(group.options.ignoreChanges, ["items"]);
-      for (const key of ofType(run, T.publicKey))
-        assert.deepEqual(key.options.ignoreChanges, ["encodedKey", "name", "comment"]);
-      for (const parameter of ofType(run, T.parameter))
-        assert.deepEqual(parameter.options.ignoreChanges, ["value"]);
+    it("leaves to the rotation what the rotation owns (create-only resources, no provider update)", () => {
+      for (const type of [
+        "aws:cloudfront/keyGroup:KeyGroup",
+        "aws:cloudfront/publicKey:PublicKey",
+        "aws:ssm/parameter:Parameter",
+      ]) {
+        assert.deepEqual(ofType(run, type), [], `no ${type}: its provider would write state back`);
+      }
       for (const pair of ofType(run, T.keyPair)) assert.deepEqual(pair.options.ignoreChanges, ["algorithm"]);
       const protectedKinds = [T.keyGroup, T.secret, T.parameter, T.distribution];
       for (const resource of run.resources.filter((item) => protectedKinds.includes(item.type))) {
@@ -363,28 +363,29 @@ for (const stack of ["dev", "prod"] as const) {
       for (const slot of ["active", "inactive"]) {
         const secret = resourceNamed(run, T.secret, `signing-keys-${slot}-secret`);
         const pair = resourceNamed(run, T.keyPair, `signing-keys-${slot}-initial-key-pair`);
-        const key = resourceNamed(run, T.publicKey, `signing-keys-${slot}-public-key`);
         const group = resourceNamed(run, T.keyGroup, `signing-keys-${slot}-key-group`);
         assert.match(
           String(secret.inputs.name),
           new RegExp(`^signed-hls-cdn/${stack}/${slot}-private-key-[0-9a-f]{8}$`),
         );
         assert.equal(pair.inputs.secretId, secret.id);
-        assert.equal(key.inputs.encodedKey, pair.state.publicKeyPem);
-        assert.match(String(key.inputs.encodedKey), /^-----BEGIN PUBLIC KEY-----/);
-        assert.deepEqual(group.inputs.items, [key.id]);
+        assert.equal(group.inputs.encodedKey, pair.state.publicKeyPem);
+        assert.match(String(group.inputs.encodedKey), /^-----BEGIN PUBLIC KEY-----/);
+        assert.match(
+          String(group.inputs.publicKeyName),
+          new RegExp(`^signed-hls-cdn-${stack}-${slot}-initial-[0-9a-f]{8}$`),
+        );
       }
       const parameter = (suffix: string) => resourceNamed(run, T.parameter, `signing-keys-${suffix}`).inputs;
       assert.equal(parameter("active-key-id").name, `/cloudfront-signer/${stack}/active-key-id`);
       assert.equal(
-        parameter("active-key-id").value,
-        resourceNamed(run, T.publicKey, "signing-keys-active-public-key").id,
+        parameter("active-key-id").initialValue,
+        resourceNamed(run, T.keyGroup, "signing-keys-active-key-group").state.initialPublicKeyId,
       );
       assert.equal(
-        parameter("active-secret-arn").value,
+        parameter("active-secret-arn").initialValue,
         resourceNamed(run, T.secret, "signing-keys-active-secret").id,
       );
-      assert.equal(parameter("active-key-id").type, "String");
     });
 
     it("grants each role only its own actions on exact ARNs", () => {
