@@ -75,7 +75,9 @@ function seedStub(stub: AwsStub, run: ProgramRun, keys: Keys): void {
 function makeKeys(run: ProgramRun): Keys {
   const pair = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   return {
-    keyPairId: String(resourceNamed(run, KEY_GROUP_TYPE, "signing-keys-active-key-group").state.initialPublicKeyId),
+    keyPairId: String(
+      resourceNamed(run, KEY_GROUP_TYPE, "signing-keys-active-key-group").state.initialPublicKeyId,
+    ),
     privateKeyPem: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }).toString(),
   };
