@@ -48,6 +48,6 @@ export async function inProviderHost(
     );
     return JSON.parse(stdout) as unknown[];
   } catch (error) {
-    throw new Error((error as { stderr?: string }).stderr || String(error));
+    throw new Error((error as { stderr?: string }).stderr || String(error), { cause: error });
   }
 }
