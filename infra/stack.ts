@@ -23,7 +23,7 @@ import {
   signerConfig,
   signerFactory,
 } from "./entrypoints";
-import { readActiveKeyStatements, rotationStatements } from "./iam";
+import { applicationInvokeDocument, readActiveKeyStatements, rotationStatements } from "./iam";
 
 export interface StackOutputs {
   readonly distributionId: pulumi.Output<string>;
@@ -36,6 +36,12 @@ export interface StackOutputs {
   readonly rotationFunctionName: pulumi.Output<string>;
   readonly manifestFunctionVersionArn: pulumi.Output<string>;
   readonly appConfig: pulumi.Output<AppConfig>;
+  /** The IAM policy (JSON) an application role needs to call the signer's Function URL. */
+  readonly applicationPolicy: pulumi.Output<string>;
+  /** MediaPackage v2 origin only: the endpoint policy to apply to the endpoint (README, "Deploying a stack"). */
+  readonly originEndpointPolicy?: pulumi.Output<string>;
+  /** HTTPS origin with `originSecretHeader` only: the header's value, a secret. */
+  readonly originSecretHeaderValue?: pulumi.Output<string>;
 }
 
 export function createStack(config: StackConfig, stack: string): StackOutputs {
@@ -77,6 +83,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
   const signer = new SignerFunction("signer", {
     callbackFactory: signerFactory(signerConfig(config, domainName, allowedHosts)),
     statements: readKeyStatements,
+    logRetentionDays: config.logRetentionDays,
   });
 
   // The rotation-state parameter is created by the rotation itself; its ARN is known in advance.
@@ -109,6 +116,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
       maxUrlLifetimeSeconds: config.maxUrlLifetimeSeconds,
       clockSkewSeconds: config.clockSkewSeconds,
     },
+    logRetentionDays: config.logRetentionDays,
   });
 
   const pair = (active: pulumi.Output<string>, inactive: pulumi.Output<string>) =>
@@ -177,7 +185,12 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
         signerCacheTtlSeconds: config.signerCacheTtlSeconds,
         signerMaxStaleSeconds: config.signerMaxStaleSeconds,
       },
-      signer: { functionName: facts.signerName, functionArn: facts.signerArn, functionUrl: facts.signerUrl },
+      signer: {
+        functionName: facts.signerName,
+        functionArn: facts.signerArn,
+        functionUrl: facts.signerUrl,
+        applicationPolicy: JSON.stringify(applicationInvokeDocument(facts.signerArn)),
+      },
       rotation: {
         functionName: facts.rotationName,
         schedule: config.rotationSchedule,
@@ -198,5 +211,10 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     rotationFunctionName: rotation.function.name,
     manifestFunctionVersionArn: edge.versionArn,
     appConfig,
+    applicationPolicy: appConfig.apply((app) => app.signer.applicationPolicy),
+    ...(cdn.originEndpointPolicy ? { originEndpointPolicy: cdn.originEndpointPolicy } : {}),
+    ...(cdn.originSecretHeaderValue
+      ? { originSecretHeaderValue: pulumi.secret(cdn.originSecretHeaderValue) }
+      : {}),
   };
 }

@@ -11,6 +11,7 @@ import { DEFAULT_BEHAVIOR, ORDERED_BEHAVIORS, type Behavior, type BehaviorKind }
 import { cacheSettingsFor, type CacheSettings } from "../cache-settings";
 import type { StackConfig } from "../config";
 import { MediaBucket, mediaBucketPolicy } from "./media-bucket";
+import { httpsOriginAccess, mediaPackageEndpointPolicy } from "./origin-access";
 
 export const MEDIA_ORIGIN_ID = "media";
 
@@ -47,6 +48,10 @@ export class Distribution extends pulumi.ComponentResource {
   readonly responseHeadersPolicy: aws.cloudfront.ResponseHeadersPolicy;
   readonly mediaBucket?: MediaBucket;
   readonly bucketPolicy?: aws.s3.BucketPolicy;
+  /** MediaPackage v2 origin: the endpoint policy to put on the endpoint (JSON). */
+  readonly originEndpointPolicy?: pulumi.Output<string>;
+  /** HTTPS origin with a secret header: its value (a secret). */
+  readonly originSecretHeaderValue?: pulumi.Output<string>;
 
   constructor(name: string, args: DistributionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("signed-hls-cdn:cdn:Distribution", name, {}, opts);
@@ -85,10 +90,14 @@ export class Distribution extends pulumi.ComponentResource {
         originAccessControlId: this.mediaBucket.originAccessControl.id,
       };
     } else {
+      const access = httpsOriginAccess(name, args.stack, config.origin.access, this);
+      this.originSecretHeaderValue = access.secretHeaderValue;
       origin = {
         originId: MEDIA_ORIGIN_ID,
         domainName: config.origin.domainName,
         ...(config.origin.originPath ? { originPath: config.origin.originPath } : {}),
+        ...(access.originAccessControlId ? { originAccessControlId: access.originAccessControlId } : {}),
+        ...(access.customHeaders ? { customHeaders: access.customHeaders } : {}),
         customOriginConfig: {
           httpPort: 80,
           httpsPort: 443,
@@ -153,6 +162,13 @@ export class Distribution extends pulumi.ComponentResource {
       },
       { ...child, protect: config.protectResources },
     );
+
+    if (config.origin.kind === "https" && config.origin.access.kind === "mediapackagev2") {
+      this.originEndpointPolicy = mediaPackageEndpointPolicy(
+        config.origin.access.endpointArn,
+        this.distribution.arn,
+      );
+    }
 
     if (this.mediaBucket) {
       this.bucketPolicy = new aws.s3.BucketPolicy(

@@ -61,6 +61,22 @@ export function mockNewResource(
       state.b64Url = state.hex;
       id = String(state.hex);
       break;
+    case "aws:cloudwatch/logGroup:LogGroup":
+      id = `${String(inputs.namePrefix ?? "")}${hex(8)}`;
+      state.name = id;
+      state.arn = `arn:aws:logs:${region}:${account}:log-group:${id}`;
+      break;
+    case "aws:sqs/queue:Queue":
+      id = `https://sqs.${region}.amazonaws.com/${account}/${physicalName}`;
+      state.arn = `arn:aws:sqs:${region}:${account}:${physicalName}`;
+      break;
+    case "random:index/randomPassword:RandomPassword":
+      state.result = digest(
+        `${args.name}/password`,
+        Number(inputs.length ?? 16),
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+      );
+      break;
     case "aws:secretsmanager/secret:Secret":
       id = `arn:aws:secretsmanager:${region}:${account}:secret:${physicalName}-${upper(6)}`;
       state.arn = id;

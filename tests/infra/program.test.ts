@@ -52,6 +52,9 @@ const COMMON_INVENTORY: Record<string, number> = {
   "aws:lambda/permission:Permission": 1,
   "aws:cloudwatch/eventRule:EventRule": 1,
   "aws:cloudwatch/eventTarget:EventTarget": 1,
+  "aws:cloudwatch/logGroup:LogGroup": 2,
+  "aws:sqs/queue:Queue": 1,
+  "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 1,
   [T.cachePolicy]: 3,
   [T.headersPolicy]: 1,
   [T.distribution]: 1,
@@ -120,7 +123,12 @@ for (const stack of ["dev", "prod"] as const) {
     });
 
     it("creates exactly the expected resource inventory", () => {
-      const expected = { ...COMMON_INVENTORY, ...(stack === "dev" ? S3_ORIGIN_INVENTORY : {}) };
+      const expected = {
+        ...COMMON_INVENTORY,
+        ...(stack === "dev"
+          ? S3_ORIGIN_INVENTORY
+          : { "aws:cloudfront/originAccessControl:OriginAccessControl": 1 }),
+      };
       assert.deepEqual(inventory(run), expected);
       // No Pulumi-managed secret value exists: the private key is written by the dynamic provider only.
       assert.equal(ofType(run, "aws:secretsmanager/secretVersion:SecretVersion").length, 0);
@@ -299,7 +307,26 @@ for (const stack of ["dev", "prod"] as const) {
         ]);
       } else {
         assert.equal(origin.domainName, "abcd1234.egress.mediapackagev2.us-east-1.amazonaws.com");
-        assert.equal(origin.originPath, "/out/v1/live-channel");
+        assert.equal(origin.originPath, "/out/v1/live/live-channel/hls");
+        // MediaPackage v2: an OAC of type mediapackagev2, and the endpoint policy for this distribution.
+        const control = ofType(run, "aws:cloudfront/originAccessControl:OriginAccessControl")[0];
+        assert.equal(control.inputs.originAccessControlOriginType, "mediapackagev2");
+        assert.equal(control.inputs.signingBehavior, "always");
+        assert.equal(origin.originAccessControlId, control.id);
+        assert.deepEqual(JSON.parse(String(run.outputs.originEndpointPolicy)), {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "AllowCloudFrontServicePrincipal",
+              Effect: "Allow",
+              Principal: { Service: "cloudfront.amazonaws.com" },
+              Action: "mediapackagev2:GetObject",
+              Resource:
+                "arn:aws:mediapackagev2:us-east-1:123456789012:channelGroup/live/channel/live-channel/originEndpoint/hls",
+              Condition: { StringEquals: { "AWS:SourceArn": distribution.state.arn } },
+            },
+          ],
+        });
         assert.deepEqual(
           (origin.customOriginConfig as Record<string, unknown>).originProtocolPolicy,
           "https-only",
@@ -498,10 +525,12 @@ for (const stack of ["dev", "prod"] as const) {
       };
       assert.deepEqual(Object.keys(outputs).sort(), [
         "appConfig",
+        "applicationPolicy",
         "distributionDomainName",
         "distributionId",
         "keyGroupIds",
         "manifestFunctionVersionArn",
+        ...(stack === "prod" ? ["originEndpointPolicy"] : []),
         "parameterNames",
         "rotationFunctionName",
         "secretArns",
@@ -521,6 +550,27 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(app.schemaVersion as unknown, 1);
       assert.equal(app.distribution.id, outputs.distributionId);
       assert.equal(app.signer.functionUrl, outputs.signerFunctionUrl);
+      // An AWS_IAM Function URL caller needs both actions (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+      const signerArn = resourceNamed(run, T.lambda, "signer").state.arn;
+      assert.equal(app.signer.applicationPolicy, outputs.applicationPolicy);
+      assert.deepEqual(JSON.parse(String(outputs.applicationPolicy)), {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "InvokeSignerFunctionUrl",
+            Effect: "Allow",
+            Action: "lambda:InvokeFunctionUrl",
+            Resource: signerArn,
+            Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } },
+          },
+          {
+            Sid: "InvokeSignerFunction",
+            Effect: "Allow",
+            Action: "lambda:InvokeFunction",
+            Resource: signerArn,
+          },
+        ],
+      });
       assert.deepEqual(app.keys.keyGroupIds, outputs.keyGroupIds);
       assert.deepEqual(app.keys.secretArns, outputs.secretArns);
       assert.equal(app.edge.functionVersionArn, outputs.manifestFunctionVersionArn);
@@ -547,7 +597,7 @@ for (const stack of ["dev", "prod"] as const) {
 }
 
 describe("infra program under mocks: config errors stop the program", function () {
-  this.timeout(60000);
+  this.timeout(180000);
   it("refuses a rotation interval that breaks the invariant before creating anything", async () => {
     await assert.rejects(
       runProgram("dev", { rotationInterval: "2h" }),
@@ -565,6 +615,7 @@ describe("infra program under mocks: config errors stop the program", function (
       edgeTrigger: "origin-request",
       originType: "https",
       originDomain: "origin.example.com",
+      originSecretHeader: "X-Origin-Verify",
     });
     const manifest = behaviorsOf(run).find((behavior) => behavior.pathPattern === "*._m3u8")!;
     assert.equal(manifest.lambdaFunctionAssociations?.[0].eventType, "origin-request");
@@ -575,10 +626,17 @@ describe("infra program under mocks: config errors stop the program", function (
       headers: { items: ["Host"] },
     });
     assert.equal(ofType(run, "aws:s3/bucket:Bucket").length, 0);
-    assert.equal(
-      (ofType(run, T.distribution)[0].inputs.origins as { domainName: string }[])[0].domainName,
-      "origin.example.com",
-    );
+    const [origin] = ofType(run, T.distribution)[0].inputs.origins as {
+      domainName: string;
+      customHeaders: { name: string; value: string }[];
+    }[];
+    assert.equal(origin.domainName, "origin.example.com");
+    // The secret origin header: random, and a secret output for the origin's configuration.
+    assert.equal(origin.customHeaders.length, 1);
+    assert.equal(origin.customHeaders[0].name, "X-Origin-Verify");
+    assert.equal(origin.customHeaders[0].value, run.outputs.originSecretHeaderValue);
+    assert.ok(run.secretOutputs.includes("originSecretHeaderValue"));
+    assert.equal(run.outputs.originEndpointPolicy, undefined);
   });
 });
 

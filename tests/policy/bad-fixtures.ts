@@ -258,6 +258,26 @@ export const BAD_FIXTURES: BadFixture[] = [
     },
     expected: [/the edge role does not let edgelambda\.amazonaws\.com assume it/],
   },
+  // mediapackage-origin-via-oac
+  {
+    policy: "mediapackage-origin-via-oac",
+    title: "a MediaPackage v2 origin without an origin access control",
+    mutate: (stack) => {
+      stack.get(DISTRIBUTION).inputs.origins = [
+        {
+          originId: "media",
+          domainName: "abcd1234.egress.mediapackagev2.us-east-1.amazonaws.com",
+          customOriginConfig: {
+            originProtocolPolicy: "https-only",
+            httpPort: 80,
+            httpsPort: 443,
+            originSslProtocols: ["TLSv1.2"],
+          },
+        },
+      ];
+    },
+    expected: [/origin "media" is a MediaPackage v2 endpoint reached without an origin access control/],
+  },
   // rotation-owned-values-create-only
   {
     policy: "rotation-owned-values-create-only",

@@ -287,7 +287,8 @@ export function goodStack(variant: Variant): StackFixture {
       : {
           originId: "media",
           domainName: "abcd1234.egress.mediapackagev2.us-east-1.amazonaws.com",
-          originPath: "/out/v1/live-channel",
+          originPath: "/out/v1/live/live-channel/hls",
+          originAccessControlId: "E2OACMP0001",
           customOriginConfig: {
             httpPort: 80,
             httpsPort: 443,

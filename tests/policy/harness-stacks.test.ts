@@ -151,6 +151,17 @@ const CASES: HarnessCase[] = [
     expected: [/key group holds 6 public keys/],
   },
   {
+    policy: "mediapackage-origin-via-oac",
+    title: "the origin moved to a MediaPackage v2 endpoint without its OAC",
+    mutate: (stack) =>
+      change(find(stack, DISTRIBUTION, "cdn"), (props) => {
+        const [origin] = props.origins as Props[];
+        origin.domainName = "abcd1234.egress.mediapackagev2.us-east-1.amazonaws.com";
+        delete origin.originAccessControlId;
+      }),
+    expected: [/origin "media" is a MediaPackage v2 endpoint reached without an origin access control/],
+  },
+  {
     policy: "rotation-owned-values-create-only",
     title: "the active-key parameter made by the AWS provider",
     mutate: (stack) => {
