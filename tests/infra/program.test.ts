@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { DEFAULT_BEHAVIOR, LL_HLS_QUERY_PARAMETERS, ORDERED_BEHAVIORS } from "../../infra/behaviors";
 import { EDGE_MEMORY_LIMIT_MB, EDGE_TIMEOUT_LIMIT_SECONDS } from "../../functions/limits";
+import { PLAYLIST_CACHE_CONTROL } from "../../functions/handlers/manifest-response";
 import {
   ofType,
   resourceNamed,
@@ -371,6 +372,40 @@ for (const stack of ["dev", "prod"] as const) {
       }
     });
 
+    it("does not let CloudFront cache the edge function's playlists (minimum TTL 0, private, no-store)", () => {
+      const manifest = behaviorsOf(run).find((behavior) => behavior.pathPattern === "*._m3u8")!;
+      const policy = ofType(run, T.cachePolicy).find((candidate) => candidate.id === manifest.cachePolicyId)!;
+      assert.equal(policy.inputs.minTtl, 0, "a minimum TTL above 0 would cache no-store answers anyway");
+      assert.match(PLAYLIST_CACHE_CONTROL, /\bno-store\b/);
+      assert.match(PLAYLIST_CACHE_CONTROL, /\bprivate\b/);
+    });
+
+    it("gives the regional functions their log retention, and the rotation explicit async retries", () => {
+      const groups = ofType(run, "aws:cloudwatch/logGroup:LogGroup");
+      for (const name of ["signer", "rotation"]) {
+        const fn = resourceNamed(run, T.lambda, name);
+        const group = groups.find((candidate) => candidate.name === `${name}-logs`)!;
+        assert.equal(group.inputs.retentionInDays, 30);
+        assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "Text", logGroup: group.state.name });
+      }
+      const invokeConfig = ofType(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")[0];
+      const queue = ofType(run, "aws:sqs/queue:Queue")[0];
+      assert.equal(invokeConfig.inputs.functionName, resourceNamed(run, T.lambda, "rotation").state.name);
+      assert.equal(invokeConfig.inputs.maximumRetryAttempts, 2);
+      assert.equal(invokeConfig.inputs.maximumEventAgeInSeconds, 3600);
+      assert.deepEqual(invokeConfig.inputs.destinationConfig, {
+        onFailure: { destination: queue.state.arn },
+      });
+      assert.ok(
+        roleOf(run, "rotation").statements.some(
+          (statement) =>
+            statement.Action.includes("sqs:SendMessage") &&
+            JSON.stringify(statement.Resource) === JSON.stringify([queue.state.arn]),
+        ),
+        "the rotation role may send to its failure queue (Lambda uses the function's role)",
+      );
+    });
+
     it("leaves to the rotation what the rotation owns (create-only resources, no provider update)", () => {
       for (const type of [
         "aws:cloudfront/keyGroup:KeyGroup",
@@ -474,6 +509,12 @@ for (const stack of ["dev", "prod"] as const) {
           Effect: "Allow",
           Action: ["cloudfront:GetDistribution"],
           Resource: [String(ofType(run, T.distribution)[0].state.arn)],
+        },
+        {
+          Sid: "ReportFailedInvocations",
+          Effect: "Allow",
+          Action: ["sqs:SendMessage"],
+          Resource: [String(ofType(run, "aws:sqs/queue:Queue")[0].state.arn)],
         },
       ]);
       for (const component of ["signer", "manifest-edge", "rotation"]) {
