@@ -47,6 +47,15 @@ function createOnlyDiff(
   return { changes: JSON.stringify(olds.account ?? {}) !== JSON.stringify(news.account ?? {}) };
 }
 
+/** The only update: new account settings go into state; no AWS call. */
+async function recordAccountSettings<Outputs extends { account?: AwsAccountSettings }>(
+  _id: string,
+  olds: Outputs,
+  news: { account?: AwsAccountSettings },
+): Promise<{ outs: Outputs }> {
+  return { outs: { ...olds, ...(news.account ? { account: news.account } : {}) } };
+}
+
 // ---- key group --------------------------------------------------------------
 
 export interface SigningKeyGroupInputs {
@@ -110,9 +119,7 @@ export const signingKeyGroupProvider: pulumi.dynamic.ResourceProvider<
     // Name, comment and first key are creation-time values; the items are the rotation's from then on.
     return createOnlyDiff({ ...olds }, { ...news }, []);
   },
-  async update(_id, olds, news) {
-    return { outs: { ...olds, ...(news.account ? { account: news.account } : {}) } };
-  },
+  update: recordAccountSettings,
   async delete(id, props) {
     const { sdk, client } = await cloudFront(props.account);
     try {
@@ -223,9 +230,7 @@ export const rotationOwnedParameterProvider: pulumi.dynamic.ResourceProvider<
     // Another name would start from the initial value, not the rotation's: refused.
     return createOnlyDiff({ ...olds }, { ...news }, ["name", "region"]);
   },
-  async update(_id, olds, news) {
-    return { outs: { ...olds, ...(news.account ? { account: news.account } : {}) } };
-  },
+  update: recordAccountSettings,
   async delete(id, props) {
     const { sdk, client } = await ssm(props);
     try {
