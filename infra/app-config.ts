@@ -49,6 +49,8 @@ export interface AppConfig {
     readonly functionArn: string;
     /** Function URL (AWS_IAM auth: sign requests with SigV4, service `lambda`). */
     readonly functionUrl: string;
+    /** IAM policy (JSON) an application role needs to call the Function URL (infra/iam.ts). */
+    readonly applicationPolicy: string;
   };
   readonly rotation: {
     readonly functionName: string;

@@ -27,7 +27,19 @@ export type OriginConfig =
       readonly domainName: string;
       /** Optional origin path prefix, e.g. `/out/v1`, no trailing slash. */
       readonly originPath?: string;
+      /** How the origin tells CloudFront's requests from anyone else's (infra/components/origin-access.ts). */
+      readonly access: OriginAccess;
     };
+
+/**
+ * MediaPackage v2: an Origin Access Control of type `mediapackagev2` plus the
+ * endpoint policy for this distribution. Any other HTTPS origin: optionally a
+ * secret header CloudFront adds and the origin requires.
+ */
+export type OriginAccess =
+  | { readonly kind: "mediapackagev2"; readonly endpointArn: string }
+  | { readonly kind: "secret-header"; readonly headerName: string }
+  | { readonly kind: "open" };
 
 export type PriceClass = "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
 export const PRICE_CLASSES: readonly PriceClass[] = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
@@ -100,6 +112,8 @@ export interface StackConfig {
   readonly secretRecoveryWindowDays: number;
   /** Protect the distribution, key groups and secrets from `pulumi destroy`. */
   readonly protectResources: boolean;
+  /** Days CloudWatch Logs keeps the signer's and the rotation's logs (one of CloudWatch's values). */
+  readonly logRetentionDays: number;
 }
 
 /** Every config key this program reads, with its default (shown in the README table). */
@@ -120,6 +134,8 @@ export const CONFIG_DEFAULTS = {
   originType: "s3",
   originDomain: "",
   originPath: "",
+  originEndpointArn: "",
+  originSecretHeader: "",
   parameterPrefix: "/cloudfront-signer/<stack>",
   priceClass: "PriceClass_100",
   aliases: "",
@@ -133,6 +149,7 @@ export const CONFIG_DEFAULTS = {
   loggingPrefix: "cloudfront/<stack>/",
   secretRecoveryWindowDays: "7",
   protect: "false",
+  logRetentionDays: "30",
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
@@ -160,6 +177,12 @@ const ACM_US_EAST_1 = /^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$
 const S3_BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const SSM_PREFIX = /^(\/[A-Za-z0-9_.-]+)+$/;
 const ONE_DAY = 86400;
+/** PutRetentionPolicy's retentionInDays values (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html). */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+const MAX_STACK_NAME_LENGTH = 128 - "signed-hls-cdn--inactive-initial-".length - 8;
+const STACK_NAME = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_STACK_NAME_LENGTH}}$`);
 
 /** Splits a list value: JSON array (`["a","b"]`) or comma-separated text. */
 export function parseList(value: string | undefined): string[] {
@@ -223,6 +246,45 @@ export function minimumRotationIntervalSeconds(
   );
 }
 
+const MEDIAPACKAGE_V2_DOMAIN = /\.mediapackagev2\.([a-z0-9-]+)\.amazonaws\.com$/;
+const MEDIAPACKAGE_V2_ENDPOINT_ARN =
+  /^arn:aws[a-z-]*:mediapackagev2:([a-z0-9-]+):\d{12}:channelGroup\/[\w-]+\/channel\/[\w-]+\/originEndpoint\/[\w-]+$/;
+const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
+
+/** The origin's access rule: MediaPackage v2 needs its endpoint ARN; other origins may ask for a secret header. */
+function originAccess(
+  domainName: string,
+  endpointArn: string,
+  secretHeader: string,
+  problems: string[],
+): OriginAccess {
+  const mediaPackage = MEDIAPACKAGE_V2_DOMAIN.exec(domainName);
+  if (mediaPackage) {
+    const arn = MEDIAPACKAGE_V2_ENDPOINT_ARN.exec(endpointArn);
+    if (!arn) {
+      problems.push(
+        `originEndpointArn: "${endpointArn}" must be the MediaPackage v2 origin endpoint ARN ` +
+          "(arn:aws:mediapackagev2:<region>:<account>:channelGroup/<group>/channel/<channel>/originEndpoint/<endpoint>): " +
+          "the endpoint denies CloudFront without an endpoint policy naming it",
+      );
+    } else if (arn[1] !== mediaPackage[1]) {
+      problems.push(`originEndpointArn: region ${arn[1]} differs from originDomain's ${mediaPackage[1]}`);
+    }
+    if (secretHeader !== "") {
+      problems.push("originSecretHeader: not for MediaPackage v2, which CloudFront reaches through an OAC");
+    }
+    return { kind: "mediapackagev2", endpointArn };
+  }
+  if (endpointArn !== "") problems.push("originEndpointArn: only for a MediaPackage v2 originDomain");
+  if (secretHeader === "") return { kind: "open" };
+  if (!HEADER_NAME.test(secretHeader) || /^(x-amz-|x-edge-)/i.test(secretHeader)) {
+    problems.push(
+      `originSecretHeader: "${secretHeader}" must be a header name (letters, digits, -), not X-Amz-* or X-Edge-*`,
+    );
+  }
+  return { kind: "secret-header", headerName: secretHeader };
+}
+
 /** Validates raw config strings; throws one `StackConfigError` naming every problem. */
 export function validateStackConfig(raw: RawStackConfig, stack: string): StackConfig {
   const problems: string[] = [];
@@ -265,6 +327,17 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
       return [];
     }
   };
+
+  // The stack name is part of every public key and key group name, which CloudFront limits to
+  // letters, digits, - and _, 128 characters (the Developer Guide's "name" rules for public keys:
+  // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-trusted-signers.html).
+  // The longest name is `signed-hls-cdn-<stack>-inactive-initial-<8 hex>`.
+  if (!STACK_NAME.test(stack)) {
+    problems.push(
+      `stack name "${stack}": CloudFront public key and key group names (which carry it) take only letters, digits, - and _, ` +
+        `and the stack name at most ${MAX_STACK_NAME_LENGTH} of them; pick another stack name (pulumi stack rename)`,
+    );
+  }
 
   const region = (raw.region ?? "").trim();
   if (!REGION.test(region)) {
@@ -338,11 +411,19 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
     if (originPath !== "" && (!/^\/[A-Za-z0-9._~\-/]*[^/]$/.test(originPath) || originPath.includes("//"))) {
       problems.push(`originPath: "${originPath}" must start with / and not end with /`);
     }
-    origin = { kind: "https", domainName, ...(originPath ? { originPath } : {}) };
-  } else if (value("originDomain") !== "" || value("originPath") !== "") {
-    problems.push(
-      "originDomain/originPath: only used with originType https (the s3 origin is created by the stack)",
+    const access = originAccess(
+      domainName,
+      value("originEndpointArn"),
+      value("originSecretHeader"),
+      problems,
     );
+    origin = { kind: "https", domainName, ...(originPath ? { originPath } : {}), access };
+  } else {
+    for (const key of ["originDomain", "originPath", "originEndpointArn", "originSecretHeader"] as const) {
+      if (value(key) !== "") {
+        problems.push(`${key}: only used with originType https (the s3 origin is created by the stack)`);
+      }
+    }
   }
 
   const parameterPrefix = value("parameterPrefix");
@@ -435,6 +516,12 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
     );
   }
   const protectResources = boolean("protect");
+  const logRetentionDays = Number(value("logRetentionDays"));
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+    problems.push(
+      `logRetentionDays: "${value("logRetentionDays")}" must be one of CloudWatch Logs' values: ${LOG_RETENTION_DAYS.join(", ")}`,
+    );
+  }
 
   if (problems.length > 0) throw new StackConfigError(problems);
   return {
@@ -466,6 +553,7 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
     ...(logging ? { logging } : {}),
     secretRecoveryWindowDays,
     protectResources,
+    logRetentionDays,
   };
 }
 

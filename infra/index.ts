@@ -18,3 +18,6 @@ export const signerFunctionUrl = outputs.signerFunctionUrl;
 export const rotationFunctionName = outputs.rotationFunctionName;
 export const manifestFunctionVersionArn = outputs.manifestFunctionVersionArn;
 export const appConfig = outputs.appConfig;
+export const applicationPolicy = outputs.applicationPolicy;
+export const originEndpointPolicy = outputs.originEndpointPolicy;
+export const originSecretHeaderValue = outputs.originSecretHeaderValue;

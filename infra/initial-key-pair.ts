@@ -5,18 +5,21 @@
  * straight into the Secrets Manager secret (PutSecretValue) and returns only
  * the public key PEM, which feeds `aws.cloudfront.PublicKey`.
  *
- * The provider runs with the deployer's ambient AWS credentials (environment
- * or profile, as the AWS CLI would), against the stack's region.
+ * The provider runs with the stack's own AWS settings (profile, assumed
+ * roles, allowed account ids: infra/aws-account.ts), against the stack's region.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { generateKeyPair } from "../functions/cloudfront/keys";
 import type { KeyAlgorithm } from "../functions/cloudfront/types";
+import { awsClientConfig, type AwsAccountSettings } from "./dynamic-aws";
 
 export interface InitialKeyPairInputs {
   /** ARN of the secret that receives the private key. */
   readonly secretId: string;
   readonly algorithm: KeyAlgorithm;
   readonly region: string;
+  /** The stack's `aws:` account settings; absent in state written before they were carried over. */
+  readonly account?: AwsAccountSettings;
 }
 
 /** Everything the resource keeps in state: public material and identifiers only. */
@@ -31,7 +34,9 @@ async function putPrivateKey(inputs: InitialKeyPairInputs, privateKeyPem: string
   // Required here, not at the top: the provider is serialized and runs in Pulumi's dynamic-provider host.
   const { SecretsManagerClient, PutSecretValueCommand } =
     require("@aws-sdk/client-secrets-manager") as typeof import("@aws-sdk/client-secrets-manager");
-  const client = new SecretsManagerClient({ region: inputs.region });
+  const client = new SecretsManagerClient(
+    await awsClientConfig({ region: inputs.region, account: inputs.account ?? {} }),
+  );
   try {
     const result = await client.send(
       new PutSecretValueCommand({ SecretId: inputs.secretId, SecretString: privateKeyPem }),
@@ -53,6 +58,7 @@ export const initialKeyPairProvider: pulumi.dynamic.ResourceProvider<
       secretId: inputs.secretId,
       algorithm: inputs.algorithm,
       region: inputs.region,
+      ...(inputs.account ? { account: inputs.account } : {}),
       publicKeyPem: pair.publicKeyPem,
       secretVersionId,
     };
@@ -60,6 +66,7 @@ export const initialKeyPairProvider: pulumi.dynamic.ResourceProvider<
   },
   async diff(_id, olds, news) {
     // Any change means another secret or algorithm: a new pair, never an in-place update.
+    // The account settings only say how to reach the secret: a change there is no new pair.
     const replaces = (["secretId", "algorithm", "region"] as const).filter((key) => olds[key] !== news[key]);
     return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
   },
@@ -72,6 +79,7 @@ export interface InitialKeyPairArgs {
   readonly secretId: pulumi.Input<string>;
   readonly algorithm: pulumi.Input<KeyAlgorithm>;
   readonly region: pulumi.Input<string>;
+  readonly account: AwsAccountSettings;
 }
 
 export class InitialKeyPair extends pulumi.dynamic.Resource {

@@ -6,7 +6,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 
 /** Runtime of every function (Lambda@Edge supports it too). */
 export const LAMBDA_RUNTIME = "nodejs22.x";
@@ -30,4 +31,18 @@ export function excludedPackages(packageJsonPath = path.join(__dirname, "..", "p
 
 export function lambdaCodePathOptions(): pulumi.runtime.CodePathOptions {
   return { extraExcludePackages: excludedPackages() };
+}
+
+/**
+ * A regional function's own log group with the stack's retention, named to the
+ * function through its logging config (Lambda otherwise creates
+ * `/aws/lambda/<name>` on first write, kept forever):
+ * https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
+ */
+export function regionalLogGroup(name: string, retentionInDays: number, parent: pulumi.Resource) {
+  return new aws.cloudwatch.LogGroup(
+    `${name}-logs`,
+    { namePrefix: `/aws/lambda/signed-hls-cdn-${name}-`, retentionInDays },
+    { parent },
+  );
 }

@@ -6,10 +6,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MANIFEST_SUFFIX } from "./behaviors";
+import { dynamicAccountSettings, explicitProviderArgs, stackAwsConfig } from "./aws-account";
 import type { StackConfig } from "./config";
 import { APP_CONFIG_SCHEMA_VERSION, type AppConfig } from "./app-config";
 import { Distribution } from "./components/distribution";
-import { ManifestEdgeFunction } from "./components/manifest-edge-function";
+import { EDGE_FUNCTION_REGION, ManifestEdgeFunction } from "./components/manifest-edge-function";
 import { RotationFunction } from "./components/rotation";
 import { SignerFunction } from "./components/signer";
 import { SigningKeys } from "./components/signing-keys";
@@ -22,7 +23,7 @@ import {
   signerConfig,
   signerFactory,
 } from "./entrypoints";
-import { readActiveKeyStatements, rotationStatements } from "./iam";
+import { applicationInvokeDocument, readActiveKeyStatements, rotationStatements } from "./iam";
 
 export interface StackOutputs {
   readonly distributionId: pulumi.Output<string>;
@@ -35,9 +36,16 @@ export interface StackOutputs {
   readonly rotationFunctionName: pulumi.Output<string>;
   readonly manifestFunctionVersionArn: pulumi.Output<string>;
   readonly appConfig: pulumi.Output<AppConfig>;
+  /** The IAM policy (JSON) an application role needs to call the signer's Function URL. */
+  readonly applicationPolicy: pulumi.Output<string>;
+  /** MediaPackage v2 origin only: the endpoint policy to apply to the endpoint (README, "Deploying a stack"). */
+  readonly originEndpointPolicy?: pulumi.Output<string>;
+  /** HTTPS origin with `originSecretHeader` only: the header's value, a secret. */
+  readonly originSecretHeaderValue?: pulumi.Output<string>;
 }
 
 export function createStack(config: StackConfig, stack: string): StackOutputs {
+  const awsConfig = stackAwsConfig();
   const keys = new SigningKeys("signing-keys", {
     stack,
     region: config.region,
@@ -45,6 +53,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     parameterPrefix: config.parameterPrefix,
     secretRecoveryWindowDays: config.secretRecoveryWindowDays,
     protect: config.protectResources,
+    account: dynamicAccountSettings(awsConfig),
   });
   const readKeyStatements = readActiveKeyStatements(
     [keys.activeKeyIdParameter.arn, keys.activeSecretArnParameter.arn],
@@ -55,6 +64,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     callbackFactory: manifestEdgeFactory(manifestEdgeConfig(config), pulumi.all(keys.secretArns)),
     statements: readKeyStatements,
     trigger: config.edgeTrigger,
+    providerArgs: explicitProviderArgs(EDGE_FUNCTION_REGION, awsConfig),
     memorySize: config.edgeMemoryMb,
     timeout: config.edgeTimeoutSeconds,
   });
@@ -73,6 +83,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
   const signer = new SignerFunction("signer", {
     callbackFactory: signerFactory(signerConfig(config, domainName, allowedHosts)),
     statements: readKeyStatements,
+    logRetentionDays: config.logRetentionDays,
   });
 
   // The rotation-state parameter is created by the rotation itself; its ARN is known in advance.
@@ -83,7 +94,10 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     callbackFactory: rotationFactory(
       rotationConfig(config, {
         distributionId: cdn.distribution.id,
-        keyGroupIds: { active: keys.slots.active.keyGroup.id, inactive: keys.slots.inactive.keyGroup.id },
+        keyGroupIds: {
+          active: keys.slots.active.keyGroup.keyGroupId,
+          inactive: keys.slots.inactive.keyGroup.keyGroupId,
+        },
         secretArns: { active: keys.slots.active.secret.arn, inactive: keys.slots.inactive.secret.arn },
       }),
     ),
@@ -102,13 +116,14 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
       maxUrlLifetimeSeconds: config.maxUrlLifetimeSeconds,
       clockSkewSeconds: config.clockSkewSeconds,
     },
+    logRetentionDays: config.logRetentionDays,
   });
 
   const pair = (active: pulumi.Output<string>, inactive: pulumi.Output<string>) =>
     pulumi
       .all([active, inactive])
       .apply(([activeValue, inactiveValue]) => ({ active: activeValue, inactive: inactiveValue }));
-  const keyGroupIds = pair(keys.slots.active.keyGroup.id, keys.slots.inactive.keyGroup.id);
+  const keyGroupIds = pair(keys.slots.active.keyGroup.keyGroupId, keys.slots.inactive.keyGroup.keyGroupId);
   const secretArns = pair(keys.slots.active.secret.arn, keys.slots.inactive.secret.arn);
   // pulumi.all's typed tuples stop at eight entries: two groups.
   const distributionFacts = pulumi.all([
@@ -170,7 +185,12 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
         signerCacheTtlSeconds: config.signerCacheTtlSeconds,
         signerMaxStaleSeconds: config.signerMaxStaleSeconds,
       },
-      signer: { functionName: facts.signerName, functionArn: facts.signerArn, functionUrl: facts.signerUrl },
+      signer: {
+        functionName: facts.signerName,
+        functionArn: facts.signerArn,
+        functionUrl: facts.signerUrl,
+        applicationPolicy: JSON.stringify(applicationInvokeDocument(facts.signerArn)),
+      },
       rotation: {
         functionName: facts.rotationName,
         schedule: config.rotationSchedule,
@@ -191,5 +211,10 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     rotationFunctionName: rotation.function.name,
     manifestFunctionVersionArn: edge.versionArn,
     appConfig,
+    applicationPolicy: appConfig.apply((app) => app.signer.applicationPolicy),
+    ...(cdn.originEndpointPolicy ? { originEndpointPolicy: cdn.originEndpointPolicy } : {}),
+    ...(cdn.originSecretHeaderValue
+      ? { originSecretHeaderValue: pulumi.secret(cdn.originSecretHeaderValue) }
+      : {}),
   };
 }

@@ -18,6 +18,7 @@ import { cacheSettingsFor, type CacheSettings } from "../cache-settings";
 import { GRANT_FORWARDING_FUNCTION_CODE } from "../../functions/handlers/forwarded-grant";
 import type { StackConfig } from "../config";
 import { MediaBucket, mediaBucketPolicy } from "./media-bucket";
+import { httpsOriginAccess, mediaPackageEndpointPolicy } from "./origin-access";
 
 export const MEDIA_ORIGIN_ID = "media";
 
@@ -56,6 +57,10 @@ export class Distribution extends pulumi.ComponentResource {
   readonly grantForwardingFunction?: aws.cloudfront.Function;
   readonly mediaBucket?: MediaBucket;
   readonly bucketPolicy?: aws.s3.BucketPolicy;
+  /** MediaPackage v2 origin: the endpoint policy to put on the endpoint (JSON). */
+  readonly originEndpointPolicy?: pulumi.Output<string>;
+  /** HTTPS origin with a secret header: its value (a secret). */
+  readonly originSecretHeaderValue?: pulumi.Output<string>;
 
   constructor(name: string, args: DistributionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("signed-hls-cdn:cdn:Distribution", name, {}, opts);
@@ -94,10 +99,14 @@ export class Distribution extends pulumi.ComponentResource {
         originAccessControlId: this.mediaBucket.originAccessControl.id,
       };
     } else {
+      const access = httpsOriginAccess(name, args.stack, config.origin.access, this);
+      this.originSecretHeaderValue = access.secretHeaderValue;
       origin = {
         originId: MEDIA_ORIGIN_ID,
         domainName: config.origin.domainName,
         ...(config.origin.originPath ? { originPath: config.origin.originPath } : {}),
+        ...(access.originAccessControlId ? { originAccessControlId: access.originAccessControlId } : {}),
+        ...(access.customHeaders ? { customHeaders: access.customHeaders } : {}),
         customOriginConfig: {
           httpPort: 80,
           httpsPort: 443,
@@ -185,6 +194,13 @@ export class Distribution extends pulumi.ComponentResource {
       },
       { ...child, protect: config.protectResources },
     );
+
+    if (config.origin.kind === "https" && config.origin.access.kind === "mediapackagev2") {
+      this.originEndpointPolicy = mediaPackageEndpointPolicy(
+        config.origin.access.endpointArn,
+        this.distribution.arn,
+      );
+    }
 
     if (this.mediaBucket) {
       this.bucketPolicy = new aws.s3.BucketPolicy(

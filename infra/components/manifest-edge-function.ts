@@ -24,6 +24,11 @@ export interface ManifestEdgeFunctionArgs {
   readonly callbackFactory: aws.lambda.CallbackFactory<unknown, unknown>;
   readonly statements: PolicyStatementInput[];
   readonly trigger: EdgeTrigger;
+  /**
+   * The us-east-1 provider's arguments: the stack's own `aws:` settings (profile, assumed roles,
+   * allowed account ids) with the region replaced (infra/aws-account.ts).
+   */
+  readonly providerArgs: aws.ProviderArgs;
   readonly memorySize: number;
   readonly timeout: number;
 }
@@ -48,7 +53,7 @@ export class ManifestEdgeFunction extends pulumi.ComponentResource {
     }
     this.provider = new aws.Provider(
       `${name}-${EDGE_FUNCTION_REGION}`,
-      { region: EDGE_FUNCTION_REGION },
+      { ...args.providerArgs, region: EDGE_FUNCTION_REGION },
       { parent: this },
     );
     this.role = createLambdaRole(

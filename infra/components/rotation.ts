@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createLambdaRole, LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
-import { LAMBDA_RUNTIME, lambdaCodePathOptions } from "../lambda-packaging";
+import { LAMBDA_RUNTIME, lambdaCodePathOptions, regionalLogGroup } from "../lambda-packaging";
 import { COMPONENT_TAG, rotationTimingTags, type RotationTimingField } from "../policy/conventions";
 
 export interface RotationArgs {
@@ -19,30 +19,62 @@ export interface RotationArgs {
   readonly timeout?: number;
   /** The numbers of the rotation invariant, tagged on the function and rule for the policy pack. */
   readonly timing: Record<RotationTimingField, number>;
+  readonly logRetentionDays: number;
 }
+
+/**
+ * Asynchronous invocations (EventBridge's) that fail are retried this often,
+ * then land in the failure queue: explicit, not Lambda's default of two
+ * retries and a silent drop (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ * Each run is fenced by the rotation's lease, so a retry never doubles a write.
+ */
+export const ROTATION_ASYNC_RETRIES = 2;
+export const ROTATION_ASYNC_MAX_EVENT_AGE_SECONDS = 3600;
 
 export class RotationFunction extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
   readonly function: aws.lambda.CallbackFunction<unknown, unknown>;
   readonly rule: aws.cloudwatch.EventRule;
+  /** Where failed asynchronous invocations go, after the retries. */
+  readonly failureQueue: aws.sqs.Queue;
 
   constructor(name: string, args: RotationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("signed-hls-cdn:rotation:RotationFunction", name, {}, opts);
     const child = { parent: this };
     const tags = { [COMPONENT_TAG]: "rotation", ...rotationTimingTags(args.timing) };
+    this.failureQueue = new aws.sqs.Queue(
+      `${name}-failures`,
+      {
+        messageRetentionSeconds: 14 * 86400,
+        sqsManagedSseEnabled: true,
+        tags: { [COMPONENT_TAG]: "rotation" },
+      },
+      child,
+    );
     this.role = createLambdaRole(
       `${name}-role`,
       {
         component: "rotation",
         trust: LAMBDA_TRUST,
-        statements: args.statements,
+        // Lambda sends to an on-failure destination with the function's role.
+        statements: [
+          ...args.statements,
+          {
+            Sid: "ReportFailedInvocations",
+            Effect: "Allow",
+            Action: ["sqs:SendMessage"],
+            Resource: [this.failureQueue.arn],
+          },
+        ],
         description: "signed-hls-cdn rotation: replace signing keys",
       },
       this,
     );
+    const logs = regionalLogGroup(name, args.logRetentionDays, this);
     this.function = new aws.lambda.CallbackFunction(
       name,
       {
+        loggingConfig: { logFormat: "Text", logGroup: logs.name },
         description: "Rotates the CloudFront signing key without breaking valid URLs",
         callbackFactory: args.callbackFactory,
         role: this.role,
@@ -52,6 +84,16 @@ export class RotationFunction extends pulumi.ComponentResource {
         timeout: args.timeout ?? 900,
         codePathOptions: lambdaCodePathOptions(),
         tags: tags,
+      },
+      child,
+    );
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-async`,
+      {
+        functionName: this.function.name,
+        maximumRetryAttempts: ROTATION_ASYNC_RETRIES,
+        maximumEventAgeInSeconds: ROTATION_ASYNC_MAX_EVENT_AGE_SECONDS,
+        destinationConfig: { onFailure: { destination: this.failureQueue.arn } },
       },
       child,
     );

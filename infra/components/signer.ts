@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createLambdaRole, LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
-import { LAMBDA_RUNTIME, lambdaCodePathOptions } from "../lambda-packaging";
+import { LAMBDA_RUNTIME, lambdaCodePathOptions, regionalLogGroup } from "../lambda-packaging";
 import { COMPONENT_TAG } from "../policy/conventions";
 
 export interface SignerArgs {
@@ -16,6 +16,7 @@ export interface SignerArgs {
   readonly statements: PolicyStatementInput[];
   readonly memorySize?: number;
   readonly timeout?: number;
+  readonly logRetentionDays: number;
 }
 
 export class SignerFunction extends pulumi.ComponentResource {
@@ -35,9 +36,11 @@ export class SignerFunction extends pulumi.ComponentResource {
       },
       this,
     );
+    const logs = regionalLogGroup(name, args.logRetentionDays, this);
     this.function = new aws.lambda.CallbackFunction(
       name,
       {
+        loggingConfig: { logFormat: "Text", logGroup: logs.name },
         description: "Signs CloudFront URLs and cookies for callers the app has authorised",
         callbackFactory: args.callbackFactory,
         role: this.role,

@@ -3,25 +3,21 @@
  * group, secret each, named "active" and "inactive" after their roles at
  * creation; rotations swap the roles) and the SSM parameters that say which
  * key signs. After the first deploy the rotation owns key group items,
- * public keys, secret values and parameter values: they are in ignoreChanges.
+ * public keys, secret values and parameter values: the key groups and the
+ * parameters are create-only dynamic resources (infra/rotation-owned.ts says
+ * why ignoreChanges is not enough), and the first key pair is never remade.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { KeyAlgorithm } from "../../functions/cloudfront/types";
 import { parameterNames } from "../../functions/keys/types";
+import type { AwsAccountSettings } from "../dynamic-aws";
 import { InitialKeyPair } from "../initial-key-pair";
+import { RotationOwnedParameter, SigningKeyGroup } from "../rotation-owned";
 
 export const KEY_SLOTS = ["active", "inactive"] as const;
 export type KeySlot = (typeof KEY_SLOTS)[number];
-
-/** Fields that `pulumi up` must never take back from the rotation. */
-export const ROTATION_OWNED = {
-  keyGroup: ["items"],
-  publicKey: ["encodedKey", "name", "comment"],
-  parameter: ["value"],
-  initialKeyPair: ["algorithm"],
-} as const;
 
 export interface SigningKeysArgs {
   /** Stack name, part of every physical name. */
@@ -33,20 +29,21 @@ export interface SigningKeysArgs {
   readonly secretRecoveryWindowDays: number;
   /** Protect key groups, secrets and parameters from `pulumi destroy`. */
   readonly protect: boolean;
+  /** The stack's `aws:` settings, for the dynamic providers (infra/aws-account.ts). */
+  readonly account: AwsAccountSettings;
 }
 
 export interface KeySlotResources {
   readonly secret: aws.secretsmanager.Secret;
   readonly initialKeyPair: InitialKeyPair;
-  readonly publicKey: aws.cloudfront.PublicKey;
-  readonly keyGroup: aws.cloudfront.KeyGroup;
+  readonly keyGroup: SigningKeyGroup;
 }
 
 export class SigningKeys extends pulumi.ComponentResource {
   readonly slots: Readonly<Record<KeySlot, KeySlotResources>>;
   readonly parameterNames: ReturnType<typeof parameterNames>;
-  readonly activeKeyIdParameter: aws.ssm.Parameter;
-  readonly activeSecretArnParameter: aws.ssm.Parameter;
+  readonly activeKeyIdParameter: RotationOwnedParameter;
+  readonly activeSecretArnParameter: RotationOwnedParameter;
   readonly keyGroupIds: pulumi.Output<string>[];
   readonly secretArns: pulumi.Output<string>[];
 
@@ -70,62 +67,59 @@ export class SigningKeys extends pulumi.ComponentResource {
         },
         kept,
       );
+      // Never replaced or updated once made: the rotation writes later pairs (and a new algorithm).
       const initialKeyPair = new InitialKeyPair(
         `${name}-${slot}-initial-key-pair`,
-        { secretId: secret.arn, algorithm: args.keyAlgorithm, region: args.region },
-        { parent: this, ignoreChanges: [...ROTATION_OWNED.initialKeyPair] },
+        { secretId: secret.arn, algorithm: args.keyAlgorithm, region: args.region, account: args.account },
+        { parent: this, ignoreChanges: ["algorithm"] },
       );
-      const publicKey = new aws.cloudfront.PublicKey(
-        `${name}-${slot}-public-key`,
-        {
-          name: physical(`${slot}-initial`),
-          encodedKey: initialKeyPair.publicKeyPem,
-          comment: `First ${slot} signing key of stack ${args.stack}; the rotation replaces it`,
-        },
-        { parent: this, ignoreChanges: [...ROTATION_OWNED.publicKey] },
-      );
-      const keyGroup = new aws.cloudfront.KeyGroup(
+      const keyGroup = new SigningKeyGroup(
         `${name}-${slot}-key-group`,
         {
           name: physical(slot),
-          items: [publicKey.id],
           comment: `Signing key group "${slot}" of stack ${args.stack}; items owned by the rotation`,
+          publicKeyName: physical(`${slot}-initial`),
+          publicKeyComment: `First ${slot} signing key of stack ${args.stack}; the rotation replaces it`,
+          encodedKey: initialKeyPair.publicKeyPem,
+          account: args.account,
         },
-        { ...kept, ignoreChanges: [...ROTATION_OWNED.keyGroup] },
+        kept,
       );
-      return { secret, initialKeyPair, publicKey, keyGroup };
+      return { secret, initialKeyPair, keyGroup };
     };
     this.slots = { active: makeSlot("active"), inactive: makeSlot("inactive") };
 
     this.parameterNames = parameterNames(args.parameterPrefix);
-    this.activeKeyIdParameter = new aws.ssm.Parameter(
+    this.activeKeyIdParameter = new RotationOwnedParameter(
       `${name}-active-key-id`,
       {
         name: this.parameterNames.activeKeyId,
-        type: "String",
-        value: this.slots.active.publicKey.id,
+        initialValue: this.slots.active.keyGroup.initialPublicKeyId,
         description: "CloudFront public key id that signers use now; written by the rotation",
+        region: args.region,
+        account: args.account,
       },
-      { ...kept, ignoreChanges: [...ROTATION_OWNED.parameter] },
+      kept,
     );
-    this.activeSecretArnParameter = new aws.ssm.Parameter(
+    this.activeSecretArnParameter = new RotationOwnedParameter(
       `${name}-active-secret-arn`,
       {
         name: this.parameterNames.activeSecretArn,
-        type: "String",
-        value: this.slots.active.secret.arn,
+        initialValue: this.slots.active.secret.arn,
         description: "ARN of the secret holding the active private key; written by the rotation",
+        region: args.region,
+        account: args.account,
       },
-      { ...kept, ignoreChanges: [...ROTATION_OWNED.parameter] },
+      kept,
     );
 
-    this.keyGroupIds = KEY_SLOTS.map((slot) => this.slots[slot].keyGroup.id);
+    this.keyGroupIds = KEY_SLOTS.map((slot) => this.slots[slot].keyGroup.keyGroupId);
     this.secretArns = KEY_SLOTS.map((slot) => this.slots[slot].secret.arn);
     this.registerOutputs({
       keyGroupIds: this.keyGroupIds,
       secretArns: this.secretArns,
-      activeKeyIdParameter: this.activeKeyIdParameter.name,
-      activeSecretArnParameter: this.activeSecretArnParameter.name,
+      activeKeyIdParameter: this.parameterNames.activeKeyId,
+      activeSecretArnParameter: this.parameterNames.activeSecretArn,
     });
   }
 }

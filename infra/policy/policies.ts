@@ -10,9 +10,10 @@ import {
   protectedBehaviorsTrustBothGroups,
 } from "./rules/key-groups";
 import { leastPrivilege } from "./rules/least-privilege";
-import { s3OriginPrivateViaOac } from "./rules/origin";
+import { mediaPackageOriginViaOac, s3OriginPrivateViaOac } from "./rules/origin";
 import { noPrivateKeyInPlainInputs, noPrivateKeyInState } from "./rules/private-keys";
 import { rotationOutlivesSignedUrls } from "./rules/rotation";
+import { rotationOwnedValuesCreateOnly } from "./rules/rotation-owned";
 import { httpsOnlyModernTls } from "./rules/transport";
 
 export const POLICY_PACK_NAME = "signed-hls-cdn";
@@ -28,5 +29,7 @@ export const policies: Policies = [
   leastPrivilege,
   keyGroupLimits,
   s3OriginPrivateViaOac,
+  mediaPackageOriginViaOac,
   rotationOutlivesSignedUrls,
+  rotationOwnedValuesCreateOnly,
 ];

@@ -44,7 +44,15 @@ export const T = {
   eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
   schedule: "aws:scheduler/schedule:Schedule",
   awsProvider: "pulumi:providers:aws",
+  /** The program's create-only dynamic resources (infra/rotation-owned.ts). */
+  signingKeyGroup: "pulumi-nodejs:dynamic/signed-hls-cdn:SigningKeyGroup",
+  rotationOwnedParameter: "pulumi-nodejs:dynamic/signed-hls-cdn:RotationOwnedParameter",
 } as const;
+
+/** A CloudFront key group, made by the AWS provider or by the program's create-only resource. */
+export function isKeyGroupType(type: string): boolean {
+  return type === T.keyGroup || type === T.signingKeyGroup;
+}
 
 export type Known<V> = { known: true; value: V } | { known: false };
 

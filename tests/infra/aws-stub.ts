@@ -10,7 +10,9 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface RecordedCall {
-  readonly service: "ssm" | "secretsmanager" | "cloudfront";
+  readonly service: "ssm" | "secretsmanager" | "cloudfront" | "sts";
+  /** Access key id the request was signed with (SigV4 `Credential=`). */
+  readonly accessKeyId?: string;
   readonly action: string;
   readonly body: string;
   readonly path: string;
@@ -47,6 +49,8 @@ export class AwsStub {
   /** Secret ARN -> versions, newest last (the last one is AWSCURRENT). */
   readonly secrets = new Map<string, StubSecretVersion[]>();
   cloudFront: StubCloudFrontHandler = () => ({ status: 404, body: "" });
+  /** Account of each access key id (GetCallerIdentity); unknown keys belong to 123456789012. */
+  readonly accounts = new Map<string, string>();
   private server: http.Server | undefined;
 
   constructor(readonly region = "eu-west-1") {}
@@ -113,15 +117,25 @@ export class AwsStub {
     const target = String(request.headers["x-amz-target"] ?? "");
     const path = request.url ?? "/";
     const method = request.method ?? "GET";
+    const credential = /Credential=([^/]+)\//.exec(String(request.headers.authorization ?? ""));
+    const signer = credential ? { accessKeyId: credential[1] } : {};
     try {
+      const form = new URLSearchParams(body);
+      if (target === "" && form.get("Version") === "2011-06-15") {
+        const action = form.get("Action") ?? "";
+        this.calls.push({ service: "sts", action, body, path, method, ...signer });
+        response.writeHead(200, { "content-type": "text/xml" });
+        response.end(this.sts(action, form, signer.accessKeyId ?? ""));
+        return;
+      }
       if (target.startsWith("AmazonSSM.")) {
         const action = target.slice("AmazonSSM.".length);
-        this.calls.push({ service: "ssm", action, body, path, method });
+        this.calls.push({ service: "ssm", action, body, path, method, ...signer });
         return this.json(response, 200, this.ssm(action, JSON.parse(body || "{}")));
       }
       if (target.startsWith("secretsmanager.")) {
         const action = target.slice("secretsmanager.".length);
-        this.calls.push({ service: "secretsmanager", action, body, path, method });
+        this.calls.push({ service: "secretsmanager", action, body, path, method, ...signer });
         return this.json(response, 200, this.secretsManager(action, JSON.parse(body || "{}")));
       }
       if (path.startsWith("/2020-05-31/")) {
@@ -131,6 +145,7 @@ export class AwsStub {
           body,
           path,
           method,
+          ...signer,
         });
         const answer = this.cloudFront(method, path, body, request.headers);
         response.writeHead(answer.status, { "content-type": "text/xml", ...(answer.headers ?? {}) });
@@ -148,6 +163,32 @@ export class AwsStub {
         message: failure.message,
       });
     }
+  }
+
+  /** STS over the query protocol: who is calling, and assuming a role (temporary keys in the role's account). */
+  private sts(action: string, form: URLSearchParams, accessKeyId: string): string {
+    const xmlns = 'xmlns="https://sts.amazonaws.com/doc/2011-06-15/"';
+    const metadata = "<ResponseMetadata><RequestId>stub</RequestId></ResponseMetadata>";
+    if (action === "GetCallerIdentity") {
+      const account = this.accounts.get(accessKeyId) ?? "123456789012";
+      return (
+        `<GetCallerIdentityResponse ${xmlns}><GetCallerIdentityResult><Arn>arn:aws:sts::${account}:assumed-role/stub</Arn>` +
+        `<UserId>STUB</UserId><Account>${account}</Account></GetCallerIdentityResult>${metadata}</GetCallerIdentityResponse>`
+      );
+    }
+    if (action === "AssumeRole") {
+      const roleArn = form.get("RoleArn") ?? "";
+      const account = roleArn.split(":")[4] ?? "";
+      const temporaryKey = `ASIA${account}${roleArn.length}`;
+      this.accounts.set(temporaryKey, account);
+      return (
+        `<AssumeRoleResponse ${xmlns}><AssumeRoleResult><Credentials><AccessKeyId>${temporaryKey}</AccessKeyId>` +
+        "<SecretAccessKey>stubsecret</SecretAccessKey><SessionToken>stubtoken</SessionToken>" +
+        "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser>" +
+        `<Arn>${roleArn}/session</Arn><AssumedRoleId>AROASTUB:session</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>${metadata}</AssumeRoleResponse>`
+      );
+    }
+    throw new StubError("InvalidAction", `stub: STS ${action} not implemented`);
   }
 
   private json(response: http.ServerResponse, status: number, payload: unknown): void {
@@ -192,6 +233,12 @@ export class AwsStub {
         }
         this.putParameter(name, String(input.Value));
         return { Version: this.parameters.get(name)!.version, Tier: "Standard" };
+      }
+      case "DeleteParameter": {
+        const name = String(input.Name);
+        if (!this.parameters.delete(name))
+          throw new StubError("ParameterNotFound", `parameter ${name} not found`);
+        return {};
       }
       default:
         throw new StubError("UnknownOperationException", `stub: SSM ${action} not implemented`);

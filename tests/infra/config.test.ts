@@ -93,7 +93,12 @@ describe("infra config: stack configuration validation", () => {
     assert.deepEqual(prod.origin, {
       kind: "https",
       domainName: "abcd1234.egress.mediapackagev2.us-east-1.amazonaws.com",
-      originPath: "/out/v1/live-channel",
+      originPath: "/out/v1/live/live-channel/hls",
+      access: {
+        kind: "mediapackagev2",
+        endpointArn:
+          "arn:aws:mediapackagev2:us-east-1:123456789012:channelGroup/live/channel/live-channel/originEndpoint/hls",
+      },
     });
     assert.deepEqual(prod.aliases, ["media.example.com", "media-eu.example.com"]);
     assert.equal(prod.cookieDomain, "example.com");
@@ -206,6 +211,40 @@ describe("infra config: stack configuration validation", () => {
       /originPath/,
     );
     assertRefused({ ...base, originDomain: "x.example.com" }, /only used with originType https/);
+  });
+
+  it("refuses a stack name CloudFront key names cannot carry, with a clear error", () => {
+    assert.throws(
+      () => validateStackConfig(base, "prod.eu"),
+      /stack name "prod\.eu": CloudFront public key and key group names .* take only letters, digits, - and _/,
+    );
+    assert.throws(() => validateStackConfig(base, "x".repeat(88)), /at most 87/);
+    assert.equal(validateStackConfig(base, "x".repeat(87)).region, base.region);
+  });
+
+  it("needs the endpoint ARN of a MediaPackage v2 origin, and a valid secret header name elsewhere", () => {
+    const mediaPackage = {
+      ...base,
+      originType: "https",
+      originDomain: "abcd1234.egress.mediapackagev2.eu-west-1.amazonaws.com",
+    };
+    assertRefused(mediaPackage, /originEndpointArn: "" must be the MediaPackage v2 origin endpoint ARN/);
+    assertRefused(
+      {
+        ...mediaPackage,
+        originEndpointArn:
+          "arn:aws:mediapackagev2:us-east-1:123456789012:channelGroup/g/channel/c/originEndpoint/e",
+      },
+      /region us-east-1 differs from originDomain's eu-west-1/,
+    );
+    const https = { ...base, originType: "https", originDomain: "origin.example.com" };
+    assertRefused({ ...https, originEndpointArn: "arn:x" }, /only for a MediaPackage v2 originDomain/);
+    assertRefused({ ...https, originSecretHeader: "X-Amz-Origin" }, /originSecretHeader/);
+    assert.deepEqual(validateStackConfig({ ...https, originSecretHeader: "X-Origin-Verify" }, "dev").origin, {
+      kind: "https",
+      domainName: "origin.example.com",
+      access: { kind: "secret-header", headerName: "X-Origin-Verify" },
+    });
   });
 
   it("pairs aliases with a us-east-1 ACM certificate", () => {

@@ -29,6 +29,8 @@ import { AwsStub } from "./aws-stub";
 import { ofType, resourceNamed, runProgram, type ProgramRun } from "./harness";
 import { compressedArchiveBytes, invokeLambda, unpackArchive, type LambdaArchive } from "./lambda-runner";
 
+const KEY_GROUP_TYPE = "pulumi-nodejs:dynamic/signed-hls-cdn:SigningKeyGroup";
+
 const MEDIA_PLAYLIST = [
   "#EXTM3U",
   "#EXT-X-VERSION:7",
@@ -86,7 +88,9 @@ const INACTIVE_SLOT_KEY = generateKeyPairSync("ec", { namedCurve: "prime256v1" }
 function makeKeys(run: ProgramRun): Keys {
   const pair = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   return {
-    keyPairId: resourceNamed(run, "aws:cloudfront/publicKey:PublicKey", "signing-keys-active-public-key").id,
+    keyPairId: String(
+      resourceNamed(run, KEY_GROUP_TYPE, "signing-keys-active-key-group").state.initialPublicKeyId,
+    ),
     privateKeyPem: pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     publicKeyPem: pair.publicKey.export({ type: "spki", format: "pem" }).toString(),
   };
@@ -451,14 +455,10 @@ describe("infra Lambda archives: serialized closures run in their own process", 
   it("rotation: a dry run over the deployed topology plans a rotation and writes nothing", async () => {
     seedStub(stub, dev, keys);
     const groups = {
-      active: resourceNamed(dev, "aws:cloudfront/keyGroup:KeyGroup", "signing-keys-active-key-group"),
-      inactive: resourceNamed(dev, "aws:cloudfront/keyGroup:KeyGroup", "signing-keys-inactive-key-group"),
+      active: resourceNamed(dev, KEY_GROUP_TYPE, "signing-keys-active-key-group"),
+      inactive: resourceNamed(dev, KEY_GROUP_TYPE, "signing-keys-inactive-key-group"),
     };
-    const inactiveKeyId = resourceNamed(
-      dev,
-      "aws:cloudfront/publicKey:PublicKey",
-      "signing-keys-inactive-public-key",
-    ).id;
+    const inactiveKeyId = String(groups.inactive.state.initialPublicKeyId);
     const distribution = ofType(dev, "aws:cloudfront/distribution:Distribution")[0];
     stub.cloudFront = (method, requestPath) => {
       const keyGroup = /^\/2020-05-31\/key-group\/([^/?]+)$/.exec(requestPath);

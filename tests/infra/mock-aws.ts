@@ -61,6 +61,22 @@ export function mockNewResource(
       state.b64Url = state.hex;
       id = String(state.hex);
       break;
+    case "aws:cloudwatch/logGroup:LogGroup":
+      id = `${String(inputs.namePrefix ?? "")}${hex(8)}`;
+      state.name = id;
+      state.arn = `arn:aws:logs:${region}:${account}:log-group:${id}`;
+      break;
+    case "aws:sqs/queue:Queue":
+      id = `https://sqs.${region}.amazonaws.com/${account}/${physicalName}`;
+      state.arn = `arn:aws:sqs:${region}:${account}:${physicalName}`;
+      break;
+    case "random:index/randomPassword:RandomPassword":
+      state.result = digest(
+        `${args.name}/password`,
+        Number(inputs.length ?? 16),
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+      );
+      break;
     case "aws:secretsmanager/secret:Secret":
       id = `arn:aws:secretsmanager:${region}:${account}:secret:${physicalName}-${upper(6)}`;
       state.arn = id;
@@ -72,6 +88,15 @@ export function mockNewResource(
       break;
     case "aws:cloudfront/publicKey:PublicKey":
       id = `K${upper(13)}`;
+      break;
+    case "pulumi-nodejs:dynamic/signed-hls-cdn:SigningKeyGroup":
+      id = `${hex(8)}-${hex(12).slice(0, 4)}-${hex(16).slice(12, 16)}-${hex(20).slice(16, 20)}-${hex(32).slice(20, 32)}`;
+      state.keyGroupId = id;
+      state.initialPublicKeyId = `K${upper(13)}`;
+      break;
+    case "pulumi-nodejs:dynamic/signed-hls-cdn:RotationOwnedParameter":
+      id = String(inputs.name);
+      state.arn = `arn:aws:ssm:${String(inputs.region)}:${account}:parameter${String(inputs.name)}`;
       break;
     case "aws:cloudfront/keyGroup:KeyGroup":
     case "aws:cloudfront/cachePolicy:CachePolicy":

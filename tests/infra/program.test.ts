@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { DEFAULT_BEHAVIOR, LL_HLS_QUERY_PARAMETERS, ORDERED_BEHAVIORS } from "../../infra/behaviors";
 import { EDGE_MEMORY_LIMIT_MB, EDGE_TIMEOUT_LIMIT_SECONDS } from "../../functions/limits";
 import { GRANT_FORWARDING_FUNCTION_CODE } from "../../functions/handlers/forwarded-grant";
+import { PLAYLIST_CACHE_CONTROL } from "../../functions/handlers/manifest-response";
 import {
   ofType,
   resourceNamed,
@@ -19,12 +20,11 @@ import {
 const T = {
   component: (kind: string) => `signed-hls-cdn:${kind}`,
   distribution: "aws:cloudfront/distribution:Distribution",
-  keyGroup: "aws:cloudfront/keyGroup:KeyGroup",
-  publicKey: "aws:cloudfront/publicKey:PublicKey",
+  keyGroup: "pulumi-nodejs:dynamic/signed-hls-cdn:SigningKeyGroup",
   cachePolicy: "aws:cloudfront/cachePolicy:CachePolicy",
   headersPolicy: "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy",
   secret: "aws:secretsmanager/secret:Secret",
-  parameter: "aws:ssm/parameter:Parameter",
+  parameter: "pulumi-nodejs:dynamic/signed-hls-cdn:RotationOwnedParameter",
   lambda: "aws:lambda/function:Function",
   role: "aws:iam/role:Role",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
@@ -43,7 +43,6 @@ const COMMON_INVENTORY: Record<string, number> = {
   "random:index/randomId:RandomId": 1,
   [T.secret]: 2,
   [T.keyPair]: 2,
-  [T.publicKey]: 2,
   [T.keyGroup]: 2,
   [T.parameter]: 2,
   [T.provider]: 1,
@@ -55,6 +54,9 @@ const COMMON_INVENTORY: Record<string, number> = {
   "aws:lambda/permission:Permission": 1,
   "aws:cloudwatch/eventRule:EventRule": 1,
   "aws:cloudwatch/eventTarget:EventTarget": 1,
+  "aws:cloudwatch/logGroup:LogGroup": 2,
+  "aws:sqs/queue:Queue": 1,
+  "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig": 1,
   [T.cachePolicy]: 3,
   [T.headersPolicy]: 1,
   [T.distribution]: 1,
@@ -126,9 +128,13 @@ for (const stack of ["dev", "prod"] as const) {
     it("creates exactly the expected resource inventory", () => {
       const expected = {
         ...COMMON_INVENTORY,
-        ...(stack === "dev" ? S3_ORIGIN_INVENTORY : {}),
-        // prod runs the manifest function on origin-request: plus the grant-forwarding CloudFront Function.
-        ...(stack === "prod" ? { "aws:cloudfront/function:Function": 1 } : {}),
+        ...(stack === "dev"
+          ? S3_ORIGIN_INVENTORY
+          : {
+              "aws:cloudfront/originAccessControl:OriginAccessControl": 1,
+              // prod runs the manifest function on origin-request: plus the grant-forwarding CloudFront Function.
+              "aws:cloudfront/function:Function": 1,
+            }),
       };
       assert.deepEqual(inventory(run), expected);
       // No Pulumi-managed secret value exists: the private key is written by the dynamic provider only.
@@ -322,7 +328,26 @@ for (const stack of ["dev", "prod"] as const) {
         ]);
       } else {
         assert.equal(origin.domainName, "abcd1234.egress.mediapackagev2.us-east-1.amazonaws.com");
-        assert.equal(origin.originPath, "/out/v1/live-channel");
+        assert.equal(origin.originPath, "/out/v1/live/live-channel/hls");
+        // MediaPackage v2: an OAC of type mediapackagev2, and the endpoint policy for this distribution.
+        const control = ofType(run, "aws:cloudfront/originAccessControl:OriginAccessControl")[0];
+        assert.equal(control.inputs.originAccessControlOriginType, "mediapackagev2");
+        assert.equal(control.inputs.signingBehavior, "always");
+        assert.equal(origin.originAccessControlId, control.id);
+        assert.deepEqual(JSON.parse(String(run.outputs.originEndpointPolicy)), {
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "AllowCloudFrontServicePrincipal",
+              Effect: "Allow",
+              Principal: { Service: "cloudfront.amazonaws.com" },
+              Action: "mediapackagev2:GetObject",
+              Resource:
+                "arn:aws:mediapackagev2:us-east-1:123456789012:channelGroup/live/channel/live-channel/originEndpoint/hls",
+              Condition: { StringEquals: { "AWS:SourceArn": distribution.state.arn } },
+            },
+          ],
+        });
         assert.deepEqual(
           (origin.customOriginConfig as Record<string, unknown>).originProtocolPolicy,
           "https-only",
@@ -367,12 +392,48 @@ for (const stack of ["dev", "prod"] as const) {
       }
     });
 
-    it("leaves to the rotation what the rotation owns (ignoreChanges)", () => {
-      for (const group of ofType(run, T.keyGroup)) assert.deepEqual(group.options.ignoreChanges, ["items"]);
-      for (const key of ofType(run, T.publicKey))
-        assert.deepEqual(key.options.ignoreChanges, ["encodedKey", "name", "comment"]);
-      for (const parameter of ofType(run, T.parameter))
-        assert.deepEqual(parameter.options.ignoreChanges, ["value"]);
+    it("does not let CloudFront cache the edge function's playlists (minimum TTL 0, private, no-store)", () => {
+      const manifest = behaviorsOf(run).find((behavior) => behavior.pathPattern === "*._m3u8")!;
+      const policy = ofType(run, T.cachePolicy).find((candidate) => candidate.id === manifest.cachePolicyId)!;
+      assert.equal(policy.inputs.minTtl, 0, "a minimum TTL above 0 would cache no-store answers anyway");
+      assert.match(PLAYLIST_CACHE_CONTROL, /\bno-store\b/);
+      assert.match(PLAYLIST_CACHE_CONTROL, /\bprivate\b/);
+    });
+
+    it("gives the regional functions their log retention, and the rotation explicit async retries", () => {
+      const groups = ofType(run, "aws:cloudwatch/logGroup:LogGroup");
+      for (const name of ["signer", "rotation"]) {
+        const fn = resourceNamed(run, T.lambda, name);
+        const group = groups.find((candidate) => candidate.name === `${name}-logs`)!;
+        assert.equal(group.inputs.retentionInDays, 30);
+        assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "Text", logGroup: group.state.name });
+      }
+      const invokeConfig = ofType(run, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")[0];
+      const queue = ofType(run, "aws:sqs/queue:Queue")[0];
+      assert.equal(invokeConfig.inputs.functionName, resourceNamed(run, T.lambda, "rotation").state.name);
+      assert.equal(invokeConfig.inputs.maximumRetryAttempts, 2);
+      assert.equal(invokeConfig.inputs.maximumEventAgeInSeconds, 3600);
+      assert.deepEqual(invokeConfig.inputs.destinationConfig, {
+        onFailure: { destination: queue.state.arn },
+      });
+      assert.ok(
+        roleOf(run, "rotation").statements.some(
+          (statement) =>
+            statement.Action.includes("sqs:SendMessage") &&
+            JSON.stringify(statement.Resource) === JSON.stringify([queue.state.arn]),
+        ),
+        "the rotation role may send to its failure queue (Lambda uses the function's role)",
+      );
+    });
+
+    it("leaves to the rotation what the rotation owns (create-only resources, no provider update)", () => {
+      for (const type of [
+        "aws:cloudfront/keyGroup:KeyGroup",
+        "aws:cloudfront/publicKey:PublicKey",
+        "aws:ssm/parameter:Parameter",
+      ]) {
+        assert.deepEqual(ofType(run, type), [], `no ${type}: its provider would write state back`);
+      }
       for (const pair of ofType(run, T.keyPair)) assert.deepEqual(pair.options.ignoreChanges, ["algorithm"]);
       const protectedKinds = [T.keyGroup, T.secret, T.parameter, T.distribution];
       for (const resource of run.resources.filter((item) => protectedKinds.includes(item.type))) {
@@ -384,28 +445,29 @@ for (const stack of ["dev", "prod"] as const) {
       for (const slot of ["active", "inactive"]) {
         const secret = resourceNamed(run, T.secret, `signing-keys-${slot}-secret`);
         const pair = resourceNamed(run, T.keyPair, `signing-keys-${slot}-initial-key-pair`);
-        const key = resourceNamed(run, T.publicKey, `signing-keys-${slot}-public-key`);
         const group = resourceNamed(run, T.keyGroup, `signing-keys-${slot}-key-group`);
         assert.match(
           String(secret.inputs.name),
           new RegExp(`^signed-hls-cdn/${stack}/${slot}-private-key-[0-9a-f]{8}$`),
         );
         assert.equal(pair.inputs.secretId, secret.id);
-        assert.equal(key.inputs.encodedKey, pair.state.publicKeyPem);
-        assert.match(String(key.inputs.encodedKey), /^-----BEGIN PUBLIC KEY-----/);
-        assert.deepEqual(group.inputs.items, [key.id]);
+        assert.equal(group.inputs.encodedKey, pair.state.publicKeyPem);
+        assert.match(String(group.inputs.encodedKey), /^-----BEGIN PUBLIC KEY-----/);
+        assert.match(
+          String(group.inputs.publicKeyName),
+          new RegExp(`^signed-hls-cdn-${stack}-${slot}-initial-[0-9a-f]{8}$`),
+        );
       }
       const parameter = (suffix: string) => resourceNamed(run, T.parameter, `signing-keys-${suffix}`).inputs;
       assert.equal(parameter("active-key-id").name, `/cloudfront-signer/${stack}/active-key-id`);
       assert.equal(
-        parameter("active-key-id").value,
-        resourceNamed(run, T.publicKey, "signing-keys-active-public-key").id,
+        parameter("active-key-id").initialValue,
+        resourceNamed(run, T.keyGroup, "signing-keys-active-key-group").state.initialPublicKeyId,
       );
       assert.equal(
-        parameter("active-secret-arn").value,
+        parameter("active-secret-arn").initialValue,
         resourceNamed(run, T.secret, "signing-keys-active-secret").id,
       );
-      assert.equal(parameter("active-key-id").type, "String");
     });
 
     it("grants each role only its own actions on exact ARNs", () => {
@@ -468,6 +530,12 @@ for (const stack of ["dev", "prod"] as const) {
           Action: ["cloudfront:GetDistribution"],
           Resource: [String(ofType(run, T.distribution)[0].state.arn)],
         },
+        {
+          Sid: "ReportFailedInvocations",
+          Effect: "Allow",
+          Action: ["sqs:SendMessage"],
+          Resource: [String(ofType(run, "aws:sqs/queue:Queue")[0].state.arn)],
+        },
       ]);
       for (const component of ["signer", "manifest-edge", "rotation"]) {
         const { statements, attachments } = roleOf(run, component);
@@ -518,10 +586,12 @@ for (const stack of ["dev", "prod"] as const) {
       };
       assert.deepEqual(Object.keys(outputs).sort(), [
         "appConfig",
+        "applicationPolicy",
         "distributionDomainName",
         "distributionId",
         "keyGroupIds",
         "manifestFunctionVersionArn",
+        ...(stack === "prod" ? ["originEndpointPolicy"] : []),
         "parameterNames",
         "rotationFunctionName",
         "secretArns",
@@ -541,6 +611,27 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(app.schemaVersion as unknown, 1);
       assert.equal(app.distribution.id, outputs.distributionId);
       assert.equal(app.signer.functionUrl, outputs.signerFunctionUrl);
+      // An AWS_IAM Function URL caller needs both actions (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html).
+      const signerArn = resourceNamed(run, T.lambda, "signer").state.arn;
+      assert.equal(app.signer.applicationPolicy, outputs.applicationPolicy);
+      assert.deepEqual(JSON.parse(String(outputs.applicationPolicy)), {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "InvokeSignerFunctionUrl",
+            Effect: "Allow",
+            Action: "lambda:InvokeFunctionUrl",
+            Resource: signerArn,
+            Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } },
+          },
+          {
+            Sid: "InvokeSignerFunction",
+            Effect: "Allow",
+            Action: "lambda:InvokeFunction",
+            Resource: signerArn,
+          },
+        ],
+      });
       assert.deepEqual(app.keys.keyGroupIds, outputs.keyGroupIds);
       assert.deepEqual(app.keys.secretArns, outputs.secretArns);
       assert.equal(app.edge.functionVersionArn, outputs.manifestFunctionVersionArn);
@@ -567,7 +658,7 @@ for (const stack of ["dev", "prod"] as const) {
 }
 
 describe("infra program under mocks: config errors stop the program", function () {
-  this.timeout(60000);
+  this.timeout(180000);
   it("refuses a rotation interval that breaks the invariant before creating anything", async () => {
     await assert.rejects(
       runProgram("dev", { rotationInterval: "2h" }),
@@ -585,6 +676,7 @@ describe("infra program under mocks: config errors stop the program", function (
       edgeTrigger: "origin-request",
       originType: "https",
       originDomain: "origin.example.com",
+      originSecretHeader: "X-Origin-Verify",
     });
     const manifest = behaviorsOf(run).find((behavior) => behavior.pathPattern === "*._m3u8")!;
     assert.equal(manifest.lambdaFunctionAssociations?.[0].eventType, "origin-request");
@@ -595,10 +687,17 @@ describe("infra program under mocks: config errors stop the program", function (
       headers: { items: ["Host", "Origin", "X-Signed-Hls-Grant"] },
     });
     assert.equal(ofType(run, "aws:s3/bucket:Bucket").length, 0);
-    assert.equal(
-      (ofType(run, T.distribution)[0].inputs.origins as { domainName: string }[])[0].domainName,
-      "origin.example.com",
-    );
+    const [origin] = ofType(run, T.distribution)[0].inputs.origins as {
+      domainName: string;
+      customHeaders: { name: string; value: string }[];
+    }[];
+    assert.equal(origin.domainName, "origin.example.com");
+    // The secret origin header: random, and a secret output for the origin's configuration.
+    assert.equal(origin.customHeaders.length, 1);
+    assert.equal(origin.customHeaders[0].name, "X-Origin-Verify");
+    assert.equal(origin.customHeaders[0].value, run.outputs.originSecretHeaderValue);
+    assert.ok(run.secretOutputs.includes("originSecretHeaderValue"));
+    assert.equal(run.outputs.originEndpointPolicy, undefined);
   });
 });
 

@@ -198,7 +198,7 @@ describe("policy pack served over gRPC as the Pulumi CLI runs it", function () {
     const distribution = fixture.get("aws:cloudfront/distribution:Distribution");
     const edgeFunction = fixture.get("aws:lambda/function:Function", "manifest-edge");
     const groups = fixture.resources.filter(
-      (r: CapturedResource) => r.type === "aws:cloudfront/keyGroup:KeyGroup",
+      (r: CapturedResource) => r.type === "pulumi-nodejs:dynamic/signed-hls-cdn:SigningKeyGroup",
     );
     const behaviors = [
       distribution.inputs.defaultCacheBehavior,

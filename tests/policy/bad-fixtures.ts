@@ -28,6 +28,8 @@ export interface BadFixture {
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const FUNCTION = "aws:lambda/function:Function";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const SIGNING_KEY_GROUP = "pulumi-nodejs:dynamic/signed-hls-cdn:SigningKeyGroup";
+const SSM_PARAMETER = "aws:ssm/parameter:Parameter";
 
 type Behavior = Record<string, unknown> & { pathPattern: string };
 
@@ -43,6 +45,11 @@ function behavior(stack: StackFixture, pathPattern: string): Behavior {
 
 function manifestAssociations(stack: StackFixture): Record<string, unknown>[] {
   return behavior(stack, "*._m3u8").lambdaFunctionAssociations as Record<string, unknown>[];
+}
+
+/** An `aws:ssm/parameter:Parameter` beside the signing keys. */
+function addParameter(stack: StackFixture, name: string, inputs: Record<string, unknown>) {
+  stack.add(SSM_PARAMETER, name, inputs, { parent: stack.get("signed-hls-cdn:keys:SigningKeys") });
 }
 
 function setPolicy(resource: CapturedResource, statements: object[]) {
@@ -102,14 +109,14 @@ export const BAD_FIXTURES: BadFixture[] = [
   {
     policy: "protected-behaviors-trust-both-key-groups",
     title: "the inactive key group removed from the stack",
-    mutate: (stack) => stack.remove("aws:cloudfront/keyGroup:KeyGroup", "signing-keys-inactive-group"),
+    mutate: (stack) => stack.remove(SIGNING_KEY_GROUP, "signing-keys-inactive-group"),
     expected: [/the stack defines 1 key group\(s\); rotation needs an active and an inactive group/],
   },
   {
     policy: "protected-behaviors-trust-both-key-groups",
     title: "analyzer dependencies show the behaviors never reference the inactive group",
     mutate: (stack) => {
-      const active = stack.get("aws:cloudfront/keyGroup:KeyGroup", "signing-keys-active-group");
+      const active = stack.get(SIGNING_KEY_GROUP, "signing-keys-active-group");
       stack.get(DISTRIBUTION).options.propertyDependencies = {
         defaultCacheBehavior: [active.urn],
         orderedCacheBehaviors: [active.urn],
@@ -251,13 +258,69 @@ export const BAD_FIXTURES: BadFixture[] = [
     },
     expected: [/the edge role does not let edgelambda\.amazonaws\.com assume it/],
   },
+  // mediapackage-origin-via-oac
+  {
+    policy: "mediapackage-origin-via-oac",
+    title: "a MediaPackage v2 origin without an origin access control",
+    mutate: (stack) => {
+      stack.get(DISTRIBUTION).inputs.origins = [
+        {
+          originId: "media",
+          domainName: "abcd1234.egress.mediapackagev2.us-east-1.amazonaws.com",
+          customOriginConfig: {
+            originProtocolPolicy: "https-only",
+            httpPort: 80,
+            httpsPort: 443,
+            originSslProtocols: ["TLSv1.2"],
+          },
+        },
+      ];
+    },
+    expected: [/origin "media" is a MediaPackage v2 endpoint reached without an origin access control/],
+  },
+  // rotation-owned-values-create-only
+  {
+    policy: "rotation-owned-values-create-only",
+    title: "the active-key parameter made by the AWS provider (an up would write its stored value back)",
+    mutate: (stack) => {
+      stack.remove(
+        "pulumi-nodejs:dynamic/signed-hls-cdn:RotationOwnedParameter",
+        "signing-keys-active-key-id",
+      );
+      addParameter(stack, "signing-keys-active-key-id", {
+        name: `/cloudfront-signer/${stack.stack}/active-key-id`,
+        type: "String",
+        value: "K0PUBLICKEYID",
+      });
+    },
+    expected: [
+      /parameter "\/cloudfront-signer\/\w+\/active-key-id" is written by the rotation but made by the AWS provider/,
+    ],
+  },
+  {
+    policy: "rotation-owned-values-create-only",
+    title: "a key group made by the AWS provider (destroy sends the ETag stored in state)",
+    mutate: (stack) => {
+      stack.remove(SIGNING_KEY_GROUP, "signing-keys-inactive-group");
+      stack.add(
+        "aws:cloudfront/keyGroup:KeyGroup",
+        "signing-keys-inactive-group",
+        { items: ["K1PUBLICKEYID"] },
+        { parent: stack.get("signed-hls-cdn:keys:SigningKeys") },
+      );
+    },
+    expected: [/key group made by the AWS provider/],
+  },
   // no-private-key-in-plain-inputs
   {
     policy: "no-private-key-in-plain-inputs",
     title: "the private key in an SSM String parameter",
     mutate: (stack) => {
-      stack.get("aws:ssm/parameter:Parameter", "signing-keys-active-key-id").inputs.value =
-        TEST_KEYS.privateKey;
+      addParameter(stack, "app-setting", {
+        name: "/app/setting",
+        type: "String",
+        value: TEST_KEYS.privateKey,
+      });
     },
     expected: [/input value contains a PEM "PRIVATE KEY" block/],
   },
@@ -453,14 +516,13 @@ export const BAD_FIXTURES: BadFixture[] = [
     policy: "key-group-limits",
     title: "six public keys in one key group",
     mutate: (stack) => {
-      stack.get("aws:cloudfront/keyGroup:KeyGroup", "signing-keys-active-group").inputs.items = [
-        "K1",
-        "K2",
-        "K3",
-        "K4",
-        "K5",
-        "K6",
-      ];
+      const keys = stack.get("signed-hls-cdn:keys:SigningKeys");
+      stack.add(
+        "aws:cloudfront/keyGroup:KeyGroup",
+        "extra-group",
+        { items: ["K1", "K2", "K3", "K4", "K5", "K6"] },
+        { parent: keys },
+      );
     },
     expected: [/key group holds 6 public keys; CloudFront allows 5/],
   },
@@ -586,9 +648,11 @@ export const SAFE_CHANGES: BadFixture[] = [
     policy: "no-private-key-in-plain-inputs",
     title: "a private key in an SSM SecureString parameter",
     mutate: (stack) => {
-      const parameter = stack.get("aws:ssm/parameter:Parameter", "signing-keys-active-key-id");
-      parameter.inputs.type = "SecureString";
-      parameter.inputs.value = TEST_KEYS.privateKey;
+      addParameter(stack, "app-setting", {
+        name: "/app/setting",
+        type: "SecureString",
+        value: TEST_KEYS.privateKey,
+      });
     },
     expected: [],
   },
@@ -596,8 +660,7 @@ export const SAFE_CHANGES: BadFixture[] = [
     policy: "no-private-key-in-plain-inputs",
     title: "a public key in a CloudFront public key",
     mutate: (stack) => {
-      stack.get("aws:cloudfront/publicKey:PublicKey", "signing-keys-active-key").inputs.encodedKey =
-        TEST_KEYS.publicKey;
+      stack.get(SIGNING_KEY_GROUP, "signing-keys-active-group").inputs.encodedKey = TEST_KEYS.publicKey;
     },
     expected: [],
   },

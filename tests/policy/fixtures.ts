@@ -174,10 +174,10 @@ export function goodStack(variant: Variant): StackFixture {
   const regional = { provider: defaultProvider };
   const prefix = `/cloudfront-signer/${variant}`;
 
-  // Signing keys: two slots, each a secret, a public key and a key group; the two SSM parameters.
+  // Signing keys: two slots, each a secret and a key group (with its first public key); the two SSM parameters.
   const keys = fixture.add("signed-hls-cdn:keys:SigningKeys", "signing-keys", {}, { parent: root });
   const secretArns: string[] = [];
-  ["active", "inactive"].forEach((slot, index) => {
+  ["active", "inactive"].forEach((slot) => {
     fixture.add(
       "aws:secretsmanager/secret:Secret",
       `signing-keys-${slot}-secret`,
@@ -185,30 +185,31 @@ export function goodStack(variant: Variant): StackFixture {
       { parent: keys, ...regional },
     );
     secretArns.push(arn.secret(settings.region, `signed-hls-cdn/${variant}/${slot}-1a2b`));
+    // The program's create-only resources (infra/rotation-owned.ts): a key group with its first key.
     fixture.add(
-      "aws:cloudfront/publicKey:PublicKey",
-      `signing-keys-${slot}-key`,
-      { encodedKey: TEST_KEYS.publicKey, comment: `${slot} slot` },
-      { parent: keys, ...regional, ignoreChanges: ["encodedKey"] },
-    );
-    fixture.add(
-      "aws:cloudfront/keyGroup:KeyGroup",
+      "pulumi-nodejs:dynamic/signed-hls-cdn:SigningKeyGroup",
       `signing-keys-${slot}-group`,
-      { items: [`K${index}PUBLICKEYID`], comment: `${slot} key group` },
-      { parent: keys, ...regional, ignoreChanges: ["items"] },
+      {
+        name: `signed-hls-cdn-${variant}-${slot}-1a2b`,
+        comment: `${slot} key group`,
+        publicKeyName: `signed-hls-cdn-${variant}-${slot}-initial-1a2b`,
+        publicKeyComment: `${slot} slot`,
+        encodedKey: TEST_KEYS.publicKey,
+      },
+      { parent: keys, ...regional },
     );
   });
   fixture.add(
-    "aws:ssm/parameter:Parameter",
+    "pulumi-nodejs:dynamic/signed-hls-cdn:RotationOwnedParameter",
     "signing-keys-active-key-id",
-    { name: `${prefix}/active-key-id`, type: "String", value: "K0PUBLICKEYID" },
-    { parent: keys, ...regional, ignoreChanges: ["value"] },
+    { name: `${prefix}/active-key-id`, initialValue: "K0PUBLICKEYID", region: settings.region },
+    { parent: keys, ...regional },
   );
   fixture.add(
-    "aws:ssm/parameter:Parameter",
+    "pulumi-nodejs:dynamic/signed-hls-cdn:RotationOwnedParameter",
     "signing-keys-active-secret-arn",
-    { name: `${prefix}/active-secret-arn`, type: "String", value: secretArns[0] },
-    { parent: keys, ...regional, ignoreChanges: ["value"] },
+    { name: `${prefix}/active-secret-arn`, initialValue: secretArns[0], region: settings.region },
+    { parent: keys, ...regional },
   );
   const parameterArns = [
     arn.parameter(settings.region, `${prefix}/active-key-id`),
@@ -286,7 +287,8 @@ export function goodStack(variant: Variant): StackFixture {
       : {
           originId: "media",
           domainName: "abcd1234.egress.mediapackagev2.us-east-1.amazonaws.com",
-          originPath: "/out/v1/live-channel",
+          originPath: "/out/v1/live/live-channel/hls",
+          originAccessControlId: "E2OACMP0001",
           customOriginConfig: {
             httpPort: 80,
             httpsPort: 443,

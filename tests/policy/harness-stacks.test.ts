@@ -34,6 +34,8 @@ function behavior(props: Props, pathPattern: string): Props {
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const FUNCTION = "aws:lambda/function:Function";
+const SIGNING_KEY_GROUP = "pulumi-nodejs:dynamic/signed-hls-cdn:SigningKeyGroup";
+const ROTATION_OWNED_PARAMETER = "pulumi-nodejs:dynamic/signed-hls-cdn:RotationOwnedParameter";
 
 interface HarnessCase {
   policy: string;
@@ -140,12 +142,34 @@ const CASES: HarnessCase[] = [
   {
     policy: "key-group-limits",
     title: "six keys in the active group",
-    mutate: (stack) =>
-      change(
-        find(stack, "aws:cloudfront/keyGroup:KeyGroup", "signing-keys-active-key-group"),
-        (props) => (props.items = ["K1", "K2", "K3", "K4", "K5", "K6"]),
-      ),
+    mutate: (stack) => {
+      // Made by the AWS provider instead, with six items.
+      const group = find(stack, SIGNING_KEY_GROUP, "signing-keys-active-key-group");
+      group.type = "aws:cloudfront/keyGroup:KeyGroup";
+      change(group, (props) => (props.items = ["K1", "K2", "K3", "K4", "K5", "K6"]));
+    },
     expected: [/key group holds 6 public keys/],
+  },
+  {
+    policy: "mediapackage-origin-via-oac",
+    title: "the origin moved to a MediaPackage v2 endpoint without its OAC",
+    mutate: (stack) =>
+      change(find(stack, DISTRIBUTION, "cdn"), (props) => {
+        const [origin] = props.origins as Props[];
+        origin.domainName = "abcd1234.egress.mediapackagev2.us-east-1.amazonaws.com";
+        delete origin.originAccessControlId;
+      }),
+    expected: [/origin "media" is a MediaPackage v2 endpoint reached without an origin access control/],
+  },
+  {
+    policy: "rotation-owned-values-create-only",
+    title: "the active-key parameter made by the AWS provider",
+    mutate: (stack) => {
+      const parameter = find(stack, ROTATION_OWNED_PARAMETER, "signing-keys-active-key-id");
+      parameter.type = "aws:ssm/parameter:Parameter";
+      change(parameter, (props) => (props.value = props.initialValue));
+    },
+    expected: [/parameter "\/cloudfront-signer\/dev\/active-key-id" is written by the rotation/],
   },
   {
     policy: "s3-origin-private-via-oac",

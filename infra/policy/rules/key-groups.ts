@@ -6,7 +6,7 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { DEFAULT_BEHAVIOR, ORDERED_BEHAVIORS } from "../../behaviors";
 import { MAX_KEY_GROUPS_PER_BEHAVIOR, MAX_KEYS_PER_KEY_GROUP } from "../../../functions/limits";
-import { T, knownItems, knownOr, type ResourceView } from "../resources";
+import { T, isKeyGroupType, knownItems, knownOr, type ResourceView } from "../resources";
 import { cacheBehaviors, configWithDefaults, isExempt, schemaWithExemptions, listInput } from "../support";
 
 interface ExemptConfig {
@@ -96,7 +96,7 @@ export const keyGroupLimits: ResourceValidationPolicy = {
 
 /** A key group's id when the caller knows it (stack props usually carry no id). */
 function keyGroupId(group: ResourceView): string | undefined {
-  const id = knownOr(() => group.props.id, undefined);
+  const id = knownOr(() => group.props.id ?? group.props.keyGroupId, undefined);
   return typeof id === "string" && id.length > 0 ? id : undefined;
 }
 
@@ -108,7 +108,7 @@ export const protectedBehaviorsTrustBothGroups: StackValidationPolicy = {
     "behavior trustedKeyGroups = [activeKeyGroup.id, inactiveKeyGroup.id] and keep exactly those two key groups in the stack.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const groups = args.resources.filter((resource) => resource.type === T.keyGroup);
+    const groups = args.resources.filter((resource) => isKeyGroupType(resource.type));
     for (const distribution of args.resources.filter((resource) => resource.type === T.distribution)) {
       if (groups.length < 2) {
         reportViolation(

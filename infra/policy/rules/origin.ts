@@ -3,7 +3,7 @@
  * or website endpoint, and CloudFront reaches it through Origin Access
  * Control scoped to the distribution, so nothing bypasses the signatures.
  */
-import type { StackValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { parsePolicyDocument } from "../iam-document";
 import { T, isRecord, knownItems, knownOr, tryKnown, type ResourceView } from "../resources";
 import { configWithDefaults } from "../support";
@@ -131,8 +131,10 @@ export const s3OriginPrivateViaOac: StackValidationPolicy = {
       }
     }
     for (const control of controls) {
+      // A MediaPackage v2 origin has its own OAC type (mediapackage-origin-via-oac checks it is used).
+      const originType = knownOr(() => control.props.originAccessControlOriginType, "s3");
       const expect: [string, string][] = [
-        ["originAccessControlOriginType", "s3"],
+        ["originAccessControlOriginType", originType === "mediapackagev2" ? "mediapackagev2" : "s3"],
         ["signingBehavior", "always"],
         ["signingProtocol", "sigv4"],
       ];
@@ -204,6 +206,32 @@ export const s3OriginPrivateViaOac: StackValidationPolicy = {
             policy.urn,
           );
         }
+      }
+    }
+  },
+};
+
+const MEDIAPACKAGE_V2_DOMAIN = /\.mediapackagev2\.[a-z0-9-]+\.amazonaws\.com$/;
+
+export const mediaPackageOriginViaOac: ResourceValidationPolicy = {
+  name: "mediapackage-origin-via-oac",
+  description:
+    "A MediaPackage v2 endpoint denies what its endpoint policy does not allow; CloudFront must reach it through an Origin " +
+    "Access Control (type mediapackagev2) so the policy can admit this distribution alone, not the world " +
+    "(https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-mediapackage.html). " +
+    "Fix: set originEndpointArn in the stack config (the program then adds the OAC and outputs the endpoint policy).",
+  enforcementLevel: "mandatory",
+  validateResource: (args, reportViolation) => {
+    if (args.type !== T.distribution) return;
+    for (const origin of knownItems(args.props.origins)) {
+      if (!isRecord(origin)) continue;
+      const domain = knownOr(() => origin.domainName, undefined);
+      if (typeof domain !== "string" || !MEDIAPACKAGE_V2_DOMAIN.test(domain)) continue;
+      const control = tryKnown(() => origin.originAccessControlId);
+      if (control.known && (typeof control.value !== "string" || control.value === "")) {
+        reportViolation(
+          `origin "${String(knownOr(() => origin.originId, "?"))}" is a MediaPackage v2 endpoint reached without an origin access control.`,
+        );
       }
     }
   },
