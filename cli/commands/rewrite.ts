@@ -87,6 +87,7 @@ export async function runRewrite(
       playlist,
       playlistUrl,
       viewer: { resource: playlistUrl, dateLessThan: expires, ...(flags.ip ? { ipAddress: flags.ip } : {}) },
+      grantSource: "url",
       signer,
       allowedHosts: flags["allow-host"] ?? [host],
       lifetimeSeconds: lifetime,
