@@ -3,7 +3,7 @@
 // (players/) and the app's renewal, cookie mode with the credential switch only
 // while the app renews the cookies. `?player=hlsjs|shaka|videojs&mode=url|cookies&asset=NAME`.
 // tests/e2e/players.test.ts plays every combination through rotations.
-/* global Hls, shaka, videojs */
+/* global Hls, shaka, videojs, URLSearchParams */
 import { FreshSignatures } from "/players/signatures.js";
 import { signedHlsConfig } from "/players/hlsjs.js";
 import { useSignedRequests as useShaka } from "/players/shaka.js";
