@@ -8,21 +8,12 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { checkOptions, defaultOptions, type LocalStackOptions } from "../../local/options";
+import { checkOptions, defaultOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import { requireTool } from "../support/tools";
 import { launchChromium, type LaunchedBrowser } from "./chromium";
+import { FAST_ROTATION } from "./fast-rotation";
 
-/** rotate-every >= max stale + URL lifetime + skew (2 + 4 + 1 <= 8), as in player.test.ts. */
-const OPTIONS: Partial<LocalStackOptions> = {
-  port: 0,
-  stateDir: undefined,
-  rotateEverySeconds: 8,
-  urlLifetimeSeconds: 4,
-  keyCacheTtlSeconds: 1,
-  keyMaxStaleSeconds: 2,
-  clockSkewSeconds: 1,
-};
 const LIFETIMES = 3;
 
 interface PageState {
@@ -53,7 +44,7 @@ describe("player plugins end to end: hls.js, Shaka and video.js in Chromium acro
 
   before(async function () {
     const chromiumPath = requireTool(this, "chromium");
-    stack = await startLocalStack(checkOptions({ ...defaultOptions(), ...OPTIONS }), {
+    stack = await startLocalStack(checkOptions({ ...defaultOptions(), ...FAST_ROTATION }), {
       log: (line) => log.push(line),
       onEdgeRequest: (entry) => edge.push(entry),
     });
@@ -90,7 +81,7 @@ describe("player plugins end to end: hls.js, Shaka and video.js in Chromium acro
           const playingAt = Date.now();
           const rotationsAtStart = stack.rotation.history().length;
           const begin = await pageState(page);
-          const lifetimeMs = OPTIONS.urlLifetimeSeconds! * 1000;
+          const lifetimeMs = FAST_ROTATION.urlLifetimeSeconds! * 1000;
           while (
             stack.rotation.history().length < rotationsAtStart + 2 ||
             Date.now() - playingAt < LIFETIMES * lifetimeMs + 1000
@@ -114,7 +105,7 @@ describe("player plugins end to end: hls.js, Shaka and video.js in Chromium acro
           assert.equal(stack.edge.stats.failed - failedBefore, 0, "5xx or cut-off edge responses");
           assert.deepEqual(end.errors, [], "player errors");
           assert.ok(
-            end.currentTime > begin.currentTime + LIFETIMES * OPTIONS.urlLifetimeSeconds! - 2,
+            end.currentTime > begin.currentTime + LIFETIMES * FAST_ROTATION.urlLifetimeSeconds! - 2,
             `currentTime ${begin.currentTime} -> ${end.currentTime}`,
           );
           assert.ok(end.renewals >= LIFETIMES, `the app renewed ${end.renewals} times`);
