@@ -14,6 +14,12 @@ import { requireTool } from "../support/tools";
 import { launchChromium, type LaunchedBrowser } from "./chromium";
 import { FAST_ROTATION } from "./fast-rotation";
 
+/**
+ * 6 s URLs, rotation every 9 s (2 + 6 + 1 <= 9): a segment URI carries its playlist's expiry, so a
+ * player that fetches a segment more than a URL lifetime after its playlist gets a 403; 6 s leaves
+ * room for a loaded CI machine where 4 s did not (video.js once fetched a segment late).
+ */
+const OPTIONS = { ...FAST_ROTATION, urlLifetimeSeconds: 6, rotateEverySeconds: 9 };
 const LIFETIMES = 3;
 
 interface PageState {
@@ -44,7 +50,7 @@ describe("player plugins end to end: hls.js, Shaka and video.js in Chromium acro
 
   before(async function () {
     const chromiumPath = requireTool(this, "chromium");
-    stack = await startLocalStack(checkOptions({ ...defaultOptions(), ...FAST_ROTATION }), {
+    stack = await startLocalStack(checkOptions({ ...defaultOptions(), ...OPTIONS }), {
       log: (line) => log.push(line),
       onEdgeRequest: (entry) => edge.push(entry),
     });
@@ -81,7 +87,7 @@ describe("player plugins end to end: hls.js, Shaka and video.js in Chromium acro
           const playingAt = Date.now();
           const rotationsAtStart = stack.rotation.history().length;
           const begin = await pageState(page);
-          const lifetimeMs = FAST_ROTATION.urlLifetimeSeconds! * 1000;
+          const lifetimeMs = OPTIONS.urlLifetimeSeconds * 1000;
           while (
             stack.rotation.history().length < rotationsAtStart + 2 ||
             Date.now() - playingAt < LIFETIMES * lifetimeMs + 1000
@@ -105,7 +111,7 @@ describe("player plugins end to end: hls.js, Shaka and video.js in Chromium acro
           assert.equal(stack.edge.stats.failed - failedBefore, 0, "5xx or cut-off edge responses");
           assert.deepEqual(end.errors, [], "player errors");
           assert.ok(
-            end.currentTime > begin.currentTime + LIFETIMES * FAST_ROTATION.urlLifetimeSeconds! - 2,
+            end.currentTime > begin.currentTime + LIFETIMES * OPTIONS.urlLifetimeSeconds - 2,
             `currentTime ${begin.currentTime} -> ${end.currentTime}`,
           );
           assert.ok(end.renewals >= LIFETIMES, `the app renewed ${end.renewals} times`);
