@@ -54,6 +54,7 @@ async function measure(algorithm: KeyAlgorithm): Promise<void> {
         playlistUrl: playlist.url,
         viewer: { resource: `${FOLDER}*`, dateLessThan: NOW + 3600 },
         signer,
+        grantSource: "url",
         allowedHosts: [HOST],
         lifetimeSeconds: 3600,
         now: NOW,

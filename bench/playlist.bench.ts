@@ -35,11 +35,13 @@ function countingSigner(algorithm: KeyAlgorithm): { signer: Signer; signatures: 
   return { signer, signatures: () => count };
 }
 
-function signOnce(text: string, url: string, signer: Signer): string {
+/** The edge's answer; `cookie`: the viewer came with signed cookies, so no URI is signed (cookie mode). */
+function signOnce(text: string, url: string, signer: Signer, grantSource: "url" | "cookie" = "url"): string {
   return signPlaylist({
     playlist: text,
     playlistUrl: url,
     viewer: { ...VIEWER, resource: url },
+    grantSource,
     signer,
     allowedHosts: [HOST],
     lifetimeSeconds: 4 * 3600,
@@ -88,12 +90,13 @@ function responseBytes(text: string, gzip: boolean): number {
 const SEARCH_LIMIT = 50_000;
 
 /** Largest VOD segment count (up to SEARCH_LIMIT) whose gzipped response fits `limit` (binary search). */
-function maxSegments(signer: Signer, limit: number): number {
+function maxSegments(signer: Signer, limit: number, grantSource: "url" | "cookie" = "url"): number {
   let low = 0;
   let high = SEARCH_LIMIT;
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
-    const fits = responseBytes(signOnce(vodMediaPlaylist(middle), MEDIA_URL, signer), true) <= limit;
+    const fits =
+      responseBytes(signOnce(vodMediaPlaylist(middle), MEDIA_URL, signer, grantSource), true) <= limit;
     if (fits) low = middle;
     else high = middle - 1;
   }
@@ -156,6 +159,31 @@ for (const algorithm of ["rsa-2048", "ecdsa-p256"] as const) {
       `  longest VOD playlist for ${trigger} (gzip): ${bound}${segments} segments (${bound}${((segments * 2) / 3600).toFixed(1)} h at 2 s, ${bound}${((segments * 6) / 3600).toFixed(1)} h at 6 s)`,
     );
   }
+}
+// Cookie mode: the same playlists with child URIs renamed only; no signature, whatever the key.
+{
+  const { signer, signatures } = countingSigner("ecdsa-p256");
+  console.log("\n--- cookie mode (viewer grant from signed cookies: URIs renamed, never signed)");
+  for (const segments of [3_600, 10_000]) {
+    const text = signOnce(vodMediaPlaylist(segments), MEDIA_URL, signer, "cookie");
+    const raw = Buffer.byteLength(text);
+    const gzip = responseBytes(text, true);
+    console.log(
+      `  ${segments} segments: raw ${kb(raw)}, gzipped response ${kb(gzip)} (${((gzip / raw) * 100).toFixed(1)}% of raw)`,
+    );
+  }
+  const master = signOnce(masterPlaylist(6), MASTER_URL, signer, "cookie");
+  console.log(
+    `  6-rendition master: raw ${kb(Buffer.byteLength(master))}, gzipped response ${kb(responseBytes(master, true))}`,
+  );
+  for (const trigger of EDGE_TRIGGERS) {
+    const segments = maxSegments(signer, EDGE_GENERATED_RESPONSE_LIMIT_BYTES[trigger], "cookie");
+    const bound = segments === SEARCH_LIMIT ? ">= " : "";
+    console.log(
+      `  longest VOD playlist for ${trigger} (gzip): ${bound}${segments} segments (${bound}${((segments * 2) / 3600).toFixed(1)} h at 2 s, ${bound}${((segments * 6) / 3600).toFixed(1)} h at 6 s)`,
+    );
+  }
+  if (signatures() !== 0) throw new Error(`cookie mode made ${signatures()} signatures`);
 }
 console.log(
   `\n10,000-segment VOD, worst of RSA and ECDSA: sign-once ${worstVod.toFixed(0)}x faster than per-URI ` +

@@ -49,12 +49,30 @@ export interface AppOptions {
 }
 
 const PUBLIC_DIR = join(__dirname, "public");
+const PLAYERS_DIR = join(__dirname, "..", "players");
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
   "/": { file: join(PUBLIC_DIR, "index.html"), type: "text/html; charset=utf-8" },
   "/player.js": { file: join(PUBLIC_DIR, "player.js"), type: "text/javascript; charset=utf-8" },
   "/style.css": { file: join(PUBLIC_DIR, "style.css"), type: "text/css; charset=utf-8" },
   "/vendor/hls.min.js": {
     file: require.resolve("hls.js/dist/hls.min.js"),
+    type: "text/javascript; charset=utf-8",
+  },
+  // /players.html: each player with the shipped plugins (players/), README "Players".
+  "/players.html": { file: join(PUBLIC_DIR, "players.html"), type: "text/html; charset=utf-8" },
+  "/players-demo.js": { file: join(PUBLIC_DIR, "players-demo.js"), type: "text/javascript; charset=utf-8" },
+  ...Object.fromEntries(
+    ["signatures", "hlsjs", "shaka", "videojs"].map((name) => [
+      `/players/${name}.js`,
+      { file: join(PLAYERS_DIR, `${name}.js`), type: "text/javascript; charset=utf-8" },
+    ]),
+  ),
+  "/vendor/shaka-player.compiled.js": {
+    file: require.resolve("shaka-player/dist/shaka-player.compiled.js"),
+    type: "text/javascript; charset=utf-8",
+  },
+  "/vendor/video.min.js": {
+    file: require.resolve("video.js/dist/video.min.js"),
     type: "text/javascript; charset=utf-8",
   },
 };

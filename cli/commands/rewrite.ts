@@ -1,22 +1,26 @@
-/** `signed-hls-cdn rewrite`: a playlist on stdin, signed on stdout exactly as the manifest edge function would. */
+/** `signed-hls-cdn rewrite`: a playlist on stdin, signed on stdout exactly as the manifest edge function would answer the viewer. */
 import { Signer } from "../../functions/cloudfront/signer";
-import { stripSigningParameters } from "../../functions/cloudfront/verifier";
+import { readSignedRequest, stripSigningParameters } from "../../functions/cloudfront/verifier";
 import { signPlaylist } from "../../functions/handlers/playlist-signing";
-import { PlaylistError } from "../../functions/hls";
+import { PlaylistError, type ViewerGrant } from "../../functions/hls";
 import { parseFlags, readTextFile, required, seconds } from "../args";
 import { EXIT, UsageError, type CommandIo } from "../io";
 import type { Command } from "../registry";
 
-const HELP = `usage: signed-hls-cdn rewrite --playlist-url URL --key-pair-id ID --private-key FILE
-                              (--expires EPOCH | --ttl SECONDS) [--ip CIDR]
-                              [--allow-host HOST ...] [--lifetime SECONDS] [--stats]
-                              < playlist.m3u8 > signed.m3u8
+const HELP = `usage: signed-hls-cdn rewrite --key-pair-id ID --private-key FILE  < playlist.m3u8 > signed.m3u8
+         and the viewer's grant, one of:
+           --playlist-url URL (--expires EPOCH | --ttl SECONDS) [--ip CIDR] [--resource PATTERN]
+           --viewer-url SIGNED-URL [--playlist-url URL]
+           --playlist-url URL --cookie COOKIE-HEADER
+         [--allow-host HOST ...] [--lifetime SECONDS] [--stats]
 
 Reads a raw HLS playlist on stdin and writes it to stdout as the manifest edge
-function would answer a viewer whose signed URL was URL (the ._m3u8 URL) with
-that expiry and IP binding: every URI on an allowed host inside the asset
-folder gets one custom-policy signature (resource = URL's folder + *), child
-playlists are renamed .m3u8 -> ._m3u8, every other byte stays as it was.
+function would answer that viewer for the playlist URL (the ._m3u8 URL): every
+URI on an allowed host inside the asset folder gets one custom-policy signature
+(resource = the viewer's folder + * when it covers the playlist, else the
+playlist's folder + *), child playlists are renamed .m3u8 -> ._m3u8, every
+other byte stays as it was. A viewer with signed cookies gets the URIs renamed
+only, never signed (cookie mode), as from the edge.
 
   --playlist-url URL   the playlist URL the viewer requested (signing parameters are ignored)
   --key-pair-id ID     CloudFront public key id (e.g. K2JCJMDEHXQW5F)
@@ -24,6 +28,12 @@ playlists are renamed .m3u8 -> ._m3u8, every other byte stays as it was.
   --expires EPOCH      the viewer's expiry, epoch seconds
   --ttl SECONDS        the viewer's expiry = now + SECONDS
   --ip CIDR            the viewer's IPv4 binding, carried into the playlist's policy
+  --resource PATTERN   the viewer's custom-policy Resource (e.g. https://host/vod/asset1/*; default:
+                       the playlist URL, a canned grant), so a media playlist reached from a master
+                       keeps the master's folder
+  --viewer-url URL     the signed URL the viewer requested (from the network panel): its policy is
+                       the grant; the playlist URL defaults to it without signing parameters
+  --cookie HEADER      the viewer's Cookie header (CloudFront-* signed cookies): cookie mode
   --allow-host HOST    a host whose URIs may be signed (repeatable; default: URL's host)
   --lifetime SECONDS   the edge's playlistLifetimeSeconds (default: up to the viewer's expiry)
   --stats              print a JSON summary (URIs rewritten, left untouched and why) on stderr
@@ -42,8 +52,57 @@ const FLAGS = {
   ip: { type: "string" },
   "allow-host": { type: "string", multiple: true },
   lifetime: { type: "string" },
+  resource: { type: "string" },
+  "viewer-url": { type: "string" },
+  cookie: { type: "string" },
   stats: { type: "boolean" },
 } as const;
+
+type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
+
+/** The viewer's grant as the edge would read it: from a signed URL, a Cookie header, or the expiry flags. */
+function viewerGrant(
+  flags: Flags,
+  playlistUrl: string,
+  now: number,
+): { viewer: ViewerGrant; source: "url" | "cookie" } {
+  const timed = flags.expires !== undefined || flags.ttl !== undefined;
+  if ([timed, flags["viewer-url"] !== undefined, flags.cookie !== undefined].filter(Boolean).length !== 1) {
+    throw new UsageError(
+      "give exactly one grant: --expires EPOCH or --ttl SECONDS, --viewer-url URL, or --cookie HEADER",
+    );
+  }
+  if (flags.expires !== undefined && flags.ttl !== undefined)
+    throw new UsageError("give exactly one of --expires EPOCH or --ttl SECONDS");
+  if (flags["viewer-url"] !== undefined || flags.cookie !== undefined) {
+    for (const flag of ["ip", "resource"] as const) {
+      if (flags[flag] !== undefined) throw new UsageError(`--${flag} comes from the viewer's own grant here`);
+    }
+    const read =
+      flags.cookie !== undefined
+        ? readSignedRequest(playlistUrl, flags.cookie)
+        : readSignedRequest(flags["viewer-url"] as string);
+    if ("error" in read) throw new UsageError(`the viewer's grant is unreadable: ${read.error}`);
+    if (read.policy.dateLessThan <= now) throw new UsageError("the viewer's grant has expired");
+    return { viewer: read.policy, source: read.source };
+  }
+  const expires =
+    flags.expires !== undefined
+      ? seconds(flags.expires, "expires")
+      : Math.floor(now) + seconds(flags.ttl as string, "ttl");
+  if (expires <= now) throw new UsageError(`the viewer's expiry ${expires} is not in the future`);
+  if (flags.resource !== undefined && !/^https?:\/\/[^/*?]+\/[^*?]*\*$/.test(flags.resource)) {
+    throw new UsageError("--resource must be <scheme>://<host>/<folder>/* with no other wildcard");
+  }
+  return {
+    viewer: {
+      resource: flags.resource ?? playlistUrl,
+      dateLessThan: expires,
+      ...(flags.ip ? { ipAddress: flags.ip } : {}),
+    },
+    source: "url",
+  };
+}
 
 /** Reads all of stdin as bytes (decoded strictly as UTF-8 by the rewriter). */
 export async function readStdin(): Promise<Uint8Array> {
@@ -58,7 +117,9 @@ export async function runRewrite(
   input: () => Promise<Uint8Array> = readStdin,
 ): Promise<number> {
   const flags = parseFlags(args, FLAGS);
-  const playlistUrl = stripSigningParameters(required(flags["playlist-url"], "playlist-url"));
+  const playlistUrl = stripSigningParameters(
+    flags["playlist-url"] ?? required(flags["viewer-url"], "playlist-url"),
+  );
   let host: string;
   try {
     host = new URL(playlistUrl).host;
@@ -67,17 +128,12 @@ export async function runRewrite(
   }
   const keyPairId = required(flags["key-pair-id"], "key-pair-id");
   const privateKey = readTextFile(required(flags["private-key"], "private-key"), "private key file");
-  if ((flags.expires === undefined) === (flags.ttl === undefined)) {
-    throw new UsageError("give exactly one of --expires EPOCH or --ttl SECONDS");
-  }
   const now = io.now();
-  const expires =
-    flags.expires !== undefined
-      ? seconds(flags.expires, "expires")
-      : Math.floor(now) + seconds(flags.ttl as string, "ttl");
-  if (expires <= now) throw new UsageError(`the viewer's expiry ${expires} is not in the future`);
+  const { viewer, source } = viewerGrant(flags, playlistUrl, now);
   const lifetime =
-    flags.lifetime !== undefined ? seconds(flags.lifetime, "lifetime") : expires - Math.floor(now);
+    flags.lifetime !== undefined
+      ? seconds(flags.lifetime, "lifetime")
+      : viewer.dateLessThan - Math.floor(now);
   if (lifetime <= 0) throw new UsageError("--lifetime must be at least 1 second");
   const signer = new Signer({ keyPairId, privateKey, now: () => now });
   const playlist = await input();
@@ -86,7 +142,8 @@ export async function runRewrite(
     signed = signPlaylist({
       playlist,
       playlistUrl,
-      viewer: { resource: playlistUrl, dateLessThan: expires, ...(flags.ip ? { ipAddress: flags.ip } : {}) },
+      viewer,
+      grantSource: source,
       signer,
       allowedHosts: flags["allow-host"] ?? [host],
       lifetimeSeconds: lifetime,

@@ -25,12 +25,17 @@
  * A viewer cannot widen a grant through it: the header is overwritten on every
  * request, and what it carries is what CloudFront checked the signature of.
  * This holds under both readings of the cookie question and whether or not
- * CloudFront also strips Hash-Algorithm.
+ * CloudFront also strips Hash-Algorithm. The header keeps the grant's form (a
+ * query for a signed URL, a Cookie header for signed cookies) because the
+ * function signs a cookie viewer's children differently (playlist-signing.ts).
  */
 import { SIGNING_PARAMETERS, stripSigningParameters } from "../cloudfront/query";
 
 /** The header the viewer-request CloudFront Function writes and the origin-request function reads. */
 export const FORWARDED_GRANT_HEADER = "X-Signed-Hls-Grant";
+
+/** How a forwarded grant that came from cookies starts (its values are base64: no `;` or space inside). */
+const FORWARDED_COOKIE_PREFIX = "CloudFront-";
 
 /** The query names that make CloudFront treat a URL as signed (then it ignores the cookies). */
 const URL_DECIDING = ["Expires", "Policy", "Signature", "Key-Pair-Id"];
@@ -58,9 +63,9 @@ function handler(event) {
     if (!entry) continue;
     if (entry.multiValue && entry.multiValue.length > 1) return request;
     if (!/^[A-Za-z0-9_~=-]*$/.test(entry.value)) return request;
-    parts.push(NAMES[j] + "=" + entry.value);
+    parts.push((fromUrl ? "" : "CloudFront-") + NAMES[j] + "=" + entry.value);
   }
-  if (parts.length > 0) headers[HEADER] = { value: parts.join("&") };
+  if (parts.length > 0) headers[HEADER] = { value: parts.join(fromUrl ? "&" : "; ") };
   return request;
 }
 `;
@@ -69,8 +74,10 @@ function handler(event) {
  * Where the manifest function reads the viewer's grant for `url` (the request
  * URL with its query): on viewer-request, the query and cookies the viewer sent
  * (CloudFront has just verified them); on origin-request, only the forwarded
- * header, appended to the query after removing any signing parameter left in it
- * (whether or not CloudFront stripped them), never the forwarded cookies.
+ * header (never the forwarded query parameters or cookies): a signed URL's
+ * parameters are appended to the query after removing any signing parameter left
+ * in it (whether or not CloudFront stripped them); signed cookies come back as
+ * the only Cookie header, so the grant keeps its source.
  */
 export function grantSource(
   trigger: "viewer-request" | "origin-request",
@@ -81,5 +88,7 @@ export function grantSource(
   if (trigger === "viewer-request") return { url, cookieHeader };
   const stripped = stripSigningParameters(url);
   if (!forwardedGrant) return { url: stripped };
+  if (forwardedGrant.startsWith(FORWARDED_COOKIE_PREFIX))
+    return { url: stripped, cookieHeader: forwardedGrant };
   return { url: `${stripped}${stripped.includes("?") ? "&" : "?"}${forwardedGrant}` };
 }

@@ -319,6 +319,7 @@ export function createManifestHandler(
         playlist: fetched.body,
         playlistUrl,
         viewer: grant.policy,
+        grantSource: grant.source,
         signer,
         allowedHosts,
         lifetimeSeconds: config.playlistLifetimeSeconds,

@@ -2,6 +2,16 @@
  * Signing a playlist for one viewer: the sign-once policy from the viewer's
  * own grant, one signature, the lossless rewrite. The manifest edge handler
  * and the `rewrite` command both call this, so they cannot disagree.
+ *
+ * Cookie mode (the grant came from signed cookies): the URIs are only renamed
+ * (`.m3u8` -> `._m3u8`), never signed. CloudFront judges a request that carries
+ * signed URL parameters by the URL alone and ignores the cookies
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-choosing-signed-urls-cookies.html#private-content-using-signed-urls-and-cookies),
+ * so a signature with the first cookie's expiry would outvote every renewed
+ * cookie on each reload of a child playlist. Unsigned, the children are
+ * authorised by whatever cookies the viewer holds at that moment, and a stock
+ * player keeps playing as long as the app renews them. The policy is still
+ * computed: it refuses an expired grant and decides which URIs are in scope.
  */
 import type { Signer } from "../cloudfront/signer";
 import { assertPolicyWithinGrant } from "./grant-scope";
@@ -20,6 +30,8 @@ export interface SignPlaylistInput {
   readonly playlistUrl: string;
   /** What the viewer's own signed URL or cookies allow. */
   readonly viewer: ViewerGrant;
+  /** Where the viewer's grant came from (CloudFront reads the URL first): `cookie` leaves URIs unsigned. */
+  readonly grantSource: "url" | "cookie";
   readonly signer: Signer;
   /** Hosts whose URIs may carry the signature. */
   readonly allowedHosts: readonly string[];
@@ -63,7 +75,8 @@ export function signPlaylist(input: SignPlaylistInput): SignedPlaylist {
     allowedHosts: input.allowedHosts,
     maxInputBytes: input.maxPlaylistBytes,
     maxOutputBytes: input.maxOutputBytes,
-    signedQuery: (statement) => input.signer.signedQueryFor(statement),
+    signedQuery:
+      input.grantSource === "cookie" ? null : (statement) => input.signer.signedQueryFor(statement),
   });
   return { rewrite, policy };
 }

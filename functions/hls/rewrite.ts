@@ -32,9 +32,11 @@ export interface RewriteOptions {
   /**
    * The signed query suffix for `policy` (`Policy=...&Signature=...&Key-Pair-Id=...`, no leading
    * `?`/`&`), or a function producing it. The function is called at most once, and not at all when
-   * no URI needs a signature: one signature per playlist at most.
+   * no URI needs a signature: one signature per playlist at most. `null`: no signature at all, the
+   * URIs the policy covers are only renamed (`.m3u8` -> `._m3u8`): the viewer's signed cookies
+   * authorise them (cookie mode, see functions/handlers/playlist-signing.ts).
    */
-  readonly signedQuery: string | ((policy: PlaylistPolicy) => string);
+  readonly signedQuery: string | ((policy: PlaylistPolicy) => string) | null;
   /** Hosts (`host` or `host:port`, as in URL.host) whose URIs may be signed. Default: the playlist URL's host. */
   readonly allowedHosts?: readonly string[];
   /** Largest input accepted, UTF-8 bytes. Default DEFAULT_MAX_PLAYLIST_BYTES. */
@@ -80,10 +82,10 @@ export function rewritePlaylist(input: string | Uint8Array, options: RewriteOpti
   const context = buildContext(options);
   const text = validatePlaylist(input, options.maxInputBytes ?? DEFAULT_MAX_PLAYLIST_BYTES);
   let suffix: string | undefined;
+  const produce = options.signedQuery;
   const signedQuery = (): string => {
     if (suffix === undefined) {
-      const produced =
-        typeof options.signedQuery === "string" ? options.signedQuery : options.signedQuery(options.policy);
+      const produced = typeof produce === "function" ? produce(options.policy) : produce;
       if (typeof produced !== "string" || !SIGNED_QUERY.test(produced)) {
         throw new PlaylistError("invalid-options", "the signed query suffix is not a plain query string");
       }
@@ -109,13 +111,18 @@ export function rewritePlaylist(input: string | Uint8Array, options: RewriteOpti
       return undefined;
     }
     rewritten++;
+    if (produce === null) return [decision.reference];
     const [head, separator, query, fragment] = signedReferenceParts(decision.reference, signedQuery());
     const tail = (suffixAfter[separator] ??= separator + query);
     return fragment === undefined ? [head, tail] : [head, tail, fragment];
   });
   // Characters never outnumber UTF-8 bytes, so the count while visiting only stops early when sure.
   if (!ascii && Buffer.byteLength(output, "utf8") > maxOutputBytes) throw outputTooLarge(maxOutputBytes);
-  return { text: output, signatures: rewritten > 0 ? 1 : 0, stats: { uris, rewritten, untouched } };
+  return {
+    text: output,
+    signatures: rewritten > 0 && produce !== null ? 1 : 0,
+    stats: { uris, rewritten, untouched },
+  };
 }
 
 /** Lists every URI position with the decision the rewriter would take (same scanner, no signing). */

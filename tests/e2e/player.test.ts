@@ -10,22 +10,12 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { EDGE_TRIGGERS } from "../../functions/limits";
-import { defaultOptions, checkOptions, type LocalStackOptions } from "../../local/options";
+import { defaultOptions, checkOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import { openSession, sendToLocal } from "../support/local-stack-client";
 import { requireTool } from "../support/tools";
 import { launchChromium, type LaunchedBrowser } from "./chromium";
-
-/** Fast rotation that still satisfies rotate-every >= max stale + URL lifetime + skew (2 + 4 + 1 <= 8). */
-const FAST_ROTATION: Partial<LocalStackOptions> = {
-  port: 0,
-  stateDir: undefined,
-  rotateEverySeconds: 8,
-  urlLifetimeSeconds: 4,
-  keyCacheTtlSeconds: 1,
-  keyMaxStaleSeconds: 2,
-  clockSkewSeconds: 1,
-};
+import { FAST_ROTATION } from "./fast-rotation";
 
 const ARTIFACTS = join(__dirname, "../../test-artifacts");
 

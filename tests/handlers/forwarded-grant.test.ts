@@ -161,8 +161,26 @@ describe("origin-request grant: only what CloudFront verified reaches the functi
         },
       }),
     )) as CloudFrontResultResponse;
-    assert.ok(childrenAcceptedAt(response, NOW + 100));
-    assert.equal(childrenAcceptedAt(response, NOW + 121), false);
+    // The grant keeps its cookie source through the header: children are renamed, never signed,
+    // and the viewer's cookies open them while they last (playlist-signing.ts, cookie mode).
+    assert.equal(response.status, "200", response.body);
+    assert.doesNotMatch(response.body ?? "", /Signature=|Policy=|Key-Pair-Id=|Expires=/);
+    const playlistUrl = `https://${HOST}${PATH}`;
+    const children = findUris(response.body ?? "", {
+      playlistUrl,
+      policy: { resource: `https://${HOST}/vod/asset1/*`, dateLessThan: NOW + 1 },
+    });
+    assert.ok(children.length > 0);
+    const acceptedAt = (at: number) =>
+      children.every(
+        (uri) =>
+          verifyRequest(
+            { url: new URL(uri.value, playlistUrl).href, cookieHeader: cookieHeader(cookies), now: at },
+            trusted,
+          ).accepted,
+      );
+    assert.ok(acceptedAt(NOW + 100));
+    assert.equal(acceptedAt(NOW + 121), false);
   });
 
   it("a forged header alone (no signed query, no cookies) is deleted: 403", async () => {
@@ -199,7 +217,7 @@ describe("origin-request grant: only what CloudFront verified reaches the functi
     assert.equal(grantOf("Signature=a", "CloudFront-Expires=9; CloudFront-Key-Pair-Id=K"), "Signature=a");
     assert.equal(
       grantOf("lang=en", "CloudFront-Expires=9; CloudFront-Signature=s; CloudFront-Key-Pair-Id=K"),
-      "Expires=9&Signature=s&Key-Pair-Id=K",
+      "CloudFront-Expires=9; CloudFront-Signature=s; CloudFront-Key-Pair-Id=K",
     );
   });
 });

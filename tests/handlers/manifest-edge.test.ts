@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { generateKeyPair, Signer, verifyRequest } from "../../functions/cloudfront";
-import type { CloudFrontResultResponse } from "../../functions/handlers/cloudfront-events";
+import type {
+  CloudFrontRequestEvent,
+  CloudFrontResultResponse,
+} from "../../functions/handlers/cloudfront-events";
+import { FORWARDED_GRANT_HEADER } from "../../functions/handlers/forwarded-grant";
 import {
   checkManifestEdgeConfig,
   createManifestHandler,
@@ -230,7 +234,14 @@ for (const trigger of EDGE_TRIGGERS) {
         requestEvent(trigger, { uri: "/vod/asset1/master._m3u8", headers: { Cookie: cookieHeader } }),
       )) as CloudFrontResultResponse;
       assert.equal(response.status, "200");
-      assertAllVerified(bodyOf(response), `${ASSET}master._m3u8`);
+      // Cookie mode: children renamed, never signed (tests/handlers/cookie-mode.test.ts); the cookies open them.
+      const text = bodyOf(response);
+      assert.doesNotMatch(text, /Signature=/);
+      const child = `${ASSET}${text.split("\n").find((line) => line.startsWith("1080p/"))}`;
+      assert.equal(child, `${ASSET}1080p/index._m3u8`);
+      assert.ok(
+        verifyRequest({ url: child, cookieHeader, viewerIp: VIEWER_IP, now: NOW + 10 }, trusted).accepted,
+      );
     });
 
     it("gzips when Accept-Encoding allows it, not otherwise; HEAD has no body", async () => {
@@ -540,6 +551,13 @@ const ALIAS_PLAYLIST = [
   "",
 ].join("\n");
 
+/** Whether the viewer presented cookies: on origin-request the forwarded grant header keeps their form. */
+function cookieViewer(event: CloudFrontRequestEvent): boolean {
+  const request = event.Records[0].cf.request;
+  const forwarded = request.headers[FORWARDED_GRANT_HEADER.toLowerCase()]?.[0]?.value;
+  return forwarded === undefined ? !request.querystring : forwarded.startsWith("CloudFront-");
+}
+
 function aliasHarness(trigger: EdgeTrigger) {
   const requested: string[] = [];
   const fetchText: FetchText = async (url) => {
@@ -610,8 +628,15 @@ function signedOn(response: CloudFrontResultResponse, host: string) {
 }
 
 /** Asserts the response's signed URIs are accepted on `host` and refused on the other alias. */
-function assertSignedFor(response: CloudFrontResultResponse, host: string): void {
+function assertSignedFor(response: CloudFrontResultResponse, host: string, grant = "url"): void {
   assert.equal(response.status, "200", bodyOf(response));
+  if (grant === "cookies") {
+    // Cookie mode signs nothing; an absolute URI on another alias than `host` stays as written.
+    const body = bodyOf(response);
+    assert.doesNotMatch(body, /Signature=/);
+    assert.equal(body.includes(`https://${MAIN}/vod/asset1/seg00002.m4s`), host !== MAIN);
+    return;
+  }
   const signed = signedOn(response, host);
   // init.mp4 and seg00001.m4s (relative); the absolute URI on the main alias only when it is the viewer's.
   assert.equal(signed.length, host === MAIN ? 3 : 2);
@@ -635,6 +660,7 @@ for (const trigger of EDGE_TRIGGERS) {
           assertSignedFor(
             (await handler(aliasEvent(trigger, host, grant))) as CloudFrontResultResponse,
             host,
+            grant,
           );
           // The raw playlist is still read through the main domain.
           assert.equal(new URL(requested[0]).host, MAIN);
@@ -647,7 +673,7 @@ for (const trigger of EDGE_TRIGGERS) {
       const { handler } = aliasHarness(trigger);
       for (const grant of ["folder", "cookies"] as const) {
         const event = aliasEvent(trigger, EU, grant, null);
-        assertSignedFor((await handler(event)) as CloudFrontResultResponse, EU);
+        assertSignedFor((await handler(event)) as CloudFrontResultResponse, EU, grant);
       }
       const canned = (await handler(aliasEvent(trigger, EU, "canned", null))) as CloudFrontResultResponse;
       assert.equal(canned.status, "200");
@@ -697,6 +723,10 @@ for (const trigger of EDGE_TRIGGERS) {
         assert.equal(response.status, "200", bodyOf(response));
         const body = bodyOf(response);
         assert.ok(!body.includes(evil));
+        if (cookieViewer(event)) {
+          assert.doesNotMatch(body, /Signature=/, "cookie mode signs nothing");
+          continue;
+        }
         const onMain = signedOn(response, MAIN);
         assert.equal(onMain.length, 3);
         for (const { url, verdict } of onMain) assert.ok(verdict.accepted, url);
