@@ -29,3 +29,10 @@ export const MAX_KEYS_PER_KEY_GROUP = 5;
 
 /** CloudFront: the largest epoch time a policy may carry (2038-01-19T03:14:07Z). */
 export const MAX_EPOCH_SECONDS = 2147483647;
+
+/**
+ * CloudFront: public keys per AWS account (adjustable on request): `doctor`
+ * checks that the next rotation has room for one more.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html
+ */
+export const MAX_PUBLIC_KEYS_PER_ACCOUNT = 10;
