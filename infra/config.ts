@@ -14,6 +14,7 @@ import {
   EDGE_TRIGGERS,
   type EdgeTrigger,
 } from "../functions/limits";
+import { MONITORING_CONFIG_DEFAULTS, readMonitoringConfig, type MonitoringConfig } from "./monitoring-config";
 
 /** Pulumi project name: the config namespace (`signed-hls-cdn:<key>`). */
 export const PROJECT_NAME = "signed-hls-cdn";
@@ -97,6 +98,8 @@ export interface StackConfig {
   readonly secretRecoveryWindowDays: number;
   /** Protect the distribution, key groups and secrets from `pulumi destroy`. */
   readonly protectResources: boolean;
+  /** Alarms, topics, dashboard, production marker (infra/monitoring-config.ts). */
+  readonly monitoring: MonitoringConfig;
 }
 
 /** Every config key this program reads, with its default (shown in the README table). */
@@ -129,6 +132,7 @@ export const CONFIG_DEFAULTS = {
   loggingPrefix: "cloudfront/<stack>/",
   secretRecoveryWindowDays: "7",
   protect: "false",
+  ...MONITORING_CONFIG_DEFAULTS,
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
@@ -430,6 +434,23 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
     );
   }
   const protectResources = boolean("protect");
+  const monitoring = readMonitoringConfig(
+    {
+      value,
+      list,
+      boolean,
+      duration: (key) => {
+        try {
+          return parseDuration(value(key));
+        } catch (error) {
+          problems.push(`${key}: ${(error as Error).message}`);
+          return 0;
+        }
+      },
+    },
+    region,
+    problems,
+  );
 
   if (problems.length > 0) throw new StackConfigError(problems);
   return {
@@ -460,6 +481,7 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
     ...(logging ? { logging } : {}),
     secretRecoveryWindowDays,
     protectResources,
+    monitoring,
   };
 }
 

@@ -18,3 +18,5 @@ export const signerFunctionUrl = outputs.signerFunctionUrl;
 export const rotationFunctionName = outputs.rotationFunctionName;
 export const manifestFunctionVersionArn = outputs.manifestFunctionVersionArn;
 export const appConfig = outputs.appConfig;
+export const alarmTopicArns = outputs.alarmTopicArns;
+export const dashboardName = outputs.dashboardName;

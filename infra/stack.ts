@@ -10,6 +10,7 @@ import type { StackConfig } from "./config";
 import { APP_CONFIG_SCHEMA_VERSION, type AppConfig } from "./app-config";
 import { Distribution } from "./components/distribution";
 import { ManifestEdgeFunction } from "./components/manifest-edge-function";
+import { Monitoring } from "./components/monitoring";
 import { RotationFunction } from "./components/rotation";
 import { SignerFunction } from "./components/signer";
 import { SigningKeys } from "./components/signing-keys";
@@ -35,6 +36,9 @@ export interface StackOutputs {
   readonly rotationFunctionName: pulumi.Output<string>;
   readonly manifestFunctionVersionArn: pulumi.Output<string>;
   readonly appConfig: pulumi.Output<AppConfig>;
+  /** SNS topic ARN per region the stack's alarms notify (README "Operating"). */
+  readonly alarmTopicArns: pulumi.Output<Record<string, string>>;
+  readonly dashboardName: pulumi.Output<string>;
 }
 
 export function createStack(config: StackConfig, stack: string): StackOutputs {
@@ -102,6 +106,16 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
       maxUrlLifetimeSeconds: config.maxUrlLifetimeSeconds,
       clockSkewSeconds: config.clockSkewSeconds,
     },
+  });
+
+  const monitoring = new Monitoring("monitoring", {
+    stack,
+    region: config.region,
+    config: config.monitoring,
+    parameterPrefix: config.parameterPrefix,
+    rotationIntervalSeconds: config.rotationIntervalSeconds,
+    distributionId: cdn.distribution.id,
+    signerFunctionName: signer.function.name,
   });
 
   const pair = (active: pulumi.Output<string>, inactive: pulumi.Output<string>) =>
@@ -191,5 +205,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     rotationFunctionName: rotation.function.name,
     manifestFunctionVersionArn: edge.versionArn,
     appConfig,
+    alarmTopicArns: monitoring.topicArns,
+    dashboardName: monitoring.dashboard.dashboardName,
   };
 }
