@@ -68,6 +68,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     config,
     trustedKeyGroupIds: keys.keyGroupIds,
     manifestFunctionVersionArn: edge.versionArn,
+    production: config.monitoring.production,
   });
   const domainName = cdn.distribution.domainName;
   const allowedHosts = domainName.apply((domain) => [

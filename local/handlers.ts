@@ -106,7 +106,11 @@ function keyCacheReport(component: string, log: (line: string) => void) {
  * edge location has its own).
  */
 export function createLocalManifestHandler(
-  context: LocalHandlerContext & { readonly edgePort: number },
+  context: LocalHandlerContext & {
+    readonly edgePort: number;
+    /** Receives every log line (its EMF metrics feed the page's edge outcomes). */
+    readonly onLogLine?: (line: object) => void;
+  },
 ): ManifestHandler {
   const { cloud, options, log } = context;
   const keys = createActiveKeyProvider(cloud.keySourceConfig, {
@@ -126,7 +130,10 @@ export function createLocalManifestHandler(
     {
       keys,
       fetchText: fetchThroughEdge(LOCAL_DISTRIBUTION_DOMAIN, context.edgePort),
-      log: (line) => log(`manifest-edge: ${JSON.stringify(line)}`),
+      log: (line) => {
+        context.onLogLine?.(line);
+        log(`manifest-edge: ${JSON.stringify(line)}`);
+      },
     },
   );
 }

@@ -4,6 +4,7 @@
  * the rotation schedule. `npm start`, the end-to-end tests and the load
  * benchmark all start it through here.
  */
+import { createMetricTotals } from "./metrics";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { createApp } from "./app";
 import { createEdge, type EdgeRequestEntry, type LocalEdge } from "./edge";
@@ -101,10 +102,17 @@ export async function startLocalStack(
       }),
     );
 
+    const edgeMetrics = createMetricTotals();
     edge = createEdge({
       originUrl: urls.origin,
       trustedKeys: () => cloud.trustedKeys(),
-      manifestHandler: createLocalManifestHandler({ cloud, options, edgePort: ports.edge, log }),
+      manifestHandler: createLocalManifestHandler({
+        cloud,
+        options,
+        edgePort: ports.edge,
+        log,
+        onLogLine: edgeMetrics.record,
+      }),
       trigger: options.trigger,
       distributionDomain: LOCAL_DISTRIBUTION_DOMAIN,
       allowedOrigins: [new URL(urls.page).origin],
@@ -132,6 +140,7 @@ export async function startLocalStack(
             requests: localEdge.stats.requests,
             rejected: localEdge.stats.rejected,
             failed: localEdge.stats.failed,
+            metrics: edgeMetrics.totals(),
           },
         }),
       }),

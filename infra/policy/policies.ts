@@ -10,6 +10,7 @@ import {
   protectedBehaviorsTrustBothGroups,
 } from "./rules/key-groups";
 import { leastPrivilege } from "./rules/least-privilege";
+import { productionStacksHaveAlarms } from "./rules/monitoring";
 import { s3OriginPrivateViaOac } from "./rules/origin";
 import { noPrivateKeyInPlainInputs, noPrivateKeyInState } from "./rules/private-keys";
 import { rotationOutlivesSignedUrls } from "./rules/rotation";
@@ -29,4 +30,5 @@ export const policies: Policies = [
   keyGroupLimits,
   s3OriginPrivateViaOac,
   rotationOutlivesSignedUrls,
+  productionStacksHaveAlarms,
 ];

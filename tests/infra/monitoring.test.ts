@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { METRIC_NAMESPACE } from "../../functions/observability/metrics";
 import { validateStackConfig } from "../../infra/config";
 import { MONITORING_CONFIG_DEFAULTS } from "../../infra/monitoring-config";
+import { REQUIRED_PRODUCTION_ALARMS } from "../../infra/policy/conventions";
 import { ofType, resourceNamed, runProgram, type ProgramRun, type StackName } from "./harness";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -194,6 +195,19 @@ describe("monitoring: alarms, topics and the dashboard", function () {
               /README|run/.test(String(alarm.inputs.alarmDescription)),
           );
         }
+      });
+
+      it("alarms on exactly the signals the policy pack requires of a production stack", () => {
+        const pairs = (list: { namespace: unknown; metricName: unknown }[]) =>
+          [...new Set(list.map((alarm) => `${String(alarm.namespace)} ${String(alarm.metricName)}`))].sort();
+        assert.deepEqual(
+          pairs(
+            ofType(runs[stack]!, ALARM).map(
+              (alarm) => alarm.inputs as { namespace: unknown; metricName: unknown },
+            ),
+          ),
+          pairs(REQUIRED_PRODUCTION_ALARMS as { namespace: unknown; metricName: unknown }[]),
+        );
       });
 
       it("creates one topic per alarm region and exports their ARNs", () => {

@@ -58,6 +58,23 @@ const COMMON_INVENTORY: Record<string, number> = {
   [T.headersPolicy]: 1,
   [T.distribution]: 1,
 };
+/** Monitoring (tests/infra/monitoring.test.ts checks each alarm): one provider and topic per extra alarm region. */
+const MONITORING_INVENTORY: Record<StackName, Record<string, number>> = {
+  dev: {
+    "signed-hls-cdn:monitoring:Monitoring": 1,
+    [T.provider]: 1 + 1,
+    "aws:sns/topic:Topic": 2,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": 12,
+    "aws:cloudwatch/dashboard:Dashboard": 1,
+  },
+  prod: {
+    "signed-hls-cdn:monitoring:Monitoring": 1,
+    [T.provider]: 1 + 2,
+    "aws:sns/topic:Topic": 3,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": 13,
+    "aws:cloudwatch/dashboard:Dashboard": 1,
+  },
+};
 const S3_ORIGIN_INVENTORY: Record<string, number> = {
   "signed-hls-cdn:origin:MediaBucket": 1,
   "aws:s3/bucket:Bucket": 1,
@@ -122,7 +139,11 @@ for (const stack of ["dev", "prod"] as const) {
     });
 
     it("creates exactly the expected resource inventory", () => {
-      const expected = { ...COMMON_INVENTORY, ...(stack === "dev" ? S3_ORIGIN_INVENTORY : {}) };
+      const expected = {
+        ...COMMON_INVENTORY,
+        ...(stack === "dev" ? S3_ORIGIN_INVENTORY : {}),
+        ...MONITORING_INVENTORY[stack],
+      };
       assert.deepEqual(inventory(run), expected);
       // No Pulumi-managed secret value exists: the private key is written by the dynamic provider only.
       assert.equal(ofType(run, "aws:secretsmanager/secretVersion:SecretVersion").length, 0);
@@ -496,7 +517,9 @@ for (const stack of ["dev", "prod"] as const) {
         appConfig: Record<string, Record<string, unknown>>;
       };
       assert.deepEqual(Object.keys(outputs).sort(), [
+        "alarmTopicArns",
         "appConfig",
+        "dashboardName",
         "distributionDomainName",
         "distributionId",
         "keyGroupIds",
