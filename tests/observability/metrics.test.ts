@@ -75,28 +75,22 @@ describe("signer metrics", () => {
   it("counts URLs, cookies, refusals per code and key errors, in the one log line per request", async () => {
     const stack = makeStack();
     const lines: string[] = [];
-    const handler = createSignHandler(
-      {
-        distributionDomain: stack.domain,
-        defaultLifetimeSeconds: 300,
-        maxLifetimeSeconds: 3600,
-        keySource: stack.keySource,
-      },
-      { keySource: stack.cloud.keySource, now: stack.clock.now, log: (line) => lines.push(line) },
-    );
+    const newHandler = () =>
+      createSignHandler(
+        {
+          distributionDomain: stack.domain,
+          defaultLifetimeSeconds: 300,
+          maxLifetimeSeconds: 3600,
+          keySource: stack.keySource,
+        },
+        { keySource: stack.cloud.keySource, now: stack.clock.now, log: (line) => lines.push(line) },
+      );
+    const handler = newHandler();
     await handler({ resource: "/v/a/seg.ts" }, { awsRequestId: "r1" });
     await handler({ resource: "/v/a/master.m3u8", mode: "cookies" }, { awsRequestId: "r2" });
     await handler({ resource: "/v/a/seg.ts", lifetimeSeconds: 999999 }, { awsRequestId: "r3" });
     // A fresh handler whose first key load fails: 503 key-unavailable.
-    const failing = createSignHandler(
-      {
-        distributionDomain: stack.domain,
-        defaultLifetimeSeconds: 300,
-        maxLifetimeSeconds: 3600,
-        keySource: stack.keySource,
-      },
-      { keySource: stack.cloud.keySource, now: stack.clock.now, log: (line) => lines.push(line) },
-    );
+    const failing = newHandler();
     stack.cloud.faults.inject({ operation: "GetParameters", kind: "unavailable", keySource: true });
     await failing({ resource: "/v/a/seg.ts" }, { awsRequestId: "r4" });
 

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CommandIo } from "../../cli/io";
+import { capture } from "../support/command-io";
 import { main } from "../../cli/main";
 import { generateKeyPair } from "../../functions/cloudfront/keys";
 import { formatKeySecret, parameterNames } from "../../functions/keys";
@@ -222,17 +222,6 @@ describe("doctor over the in-memory model", () => {
       assert.equal(stack.cloud.callCount(write), 0, write);
   });
 });
-
-function capture(): CommandIo & { out: string; err: string } {
-  const io = {
-    out: "",
-    err: "",
-    now: () => Date.now() / 1000,
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
-}
 
 describe("signed-hls-cdn status / doctor (against the local stack's model file)", () => {
   const LOCAL = "/cloudfront-signer/local";
