@@ -20,4 +20,6 @@ export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command 
   rewrite: () => import("./commands/rewrite"),
   rotate: () => import("./commands/rotate"),
   revoke: () => import("./commands/revoke"),
+  status: () => import("./commands/status"),
+  doctor: () => import("./commands/doctor"),
 };

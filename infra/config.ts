@@ -15,6 +15,7 @@ import {
   EDGE_TRIGGERS,
   type EdgeTrigger,
 } from "../functions/limits";
+import { MONITORING_CONFIG_DEFAULTS, readMonitoringConfig, type MonitoringConfig } from "./monitoring-config";
 
 /** Pulumi project name: the config namespace (`signed-hls-cdn:<key>`). */
 export const PROJECT_NAME = "signed-hls-cdn";
@@ -114,6 +115,8 @@ export interface StackConfig {
   readonly protectResources: boolean;
   /** Days CloudWatch Logs keeps the signer's and the rotation's logs (one of CloudWatch's values). */
   readonly logRetentionDays: number;
+  /** Alarms, topics, dashboard, production marker (infra/monitoring-config.ts). */
+  readonly monitoring: MonitoringConfig;
 }
 
 /** Every config key this program reads, with its default (shown in the README table). */
@@ -150,6 +153,7 @@ export const CONFIG_DEFAULTS = {
   secretRecoveryWindowDays: "7",
   protect: "false",
   logRetentionDays: "30",
+  ...MONITORING_CONFIG_DEFAULTS,
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_DEFAULTS;
@@ -522,6 +526,23 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
       `logRetentionDays: "${value("logRetentionDays")}" must be one of CloudWatch Logs' values: ${LOG_RETENTION_DAYS.join(", ")}`,
     );
   }
+  const monitoring = readMonitoringConfig(
+    {
+      value,
+      list,
+      boolean,
+      duration: (key) => {
+        try {
+          return parseDuration(value(key));
+        } catch (error) {
+          problems.push(`${key}: ${(error as Error).message}`);
+          return 0;
+        }
+      },
+    },
+    region,
+    problems,
+  );
 
   if (problems.length > 0) throw new StackConfigError(problems);
   return {
@@ -554,6 +575,7 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
     secretRecoveryWindowDays,
     protectResources,
     logRetentionDays,
+    monitoring,
   };
 }
 

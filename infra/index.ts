@@ -21,3 +21,5 @@ export const appConfig = outputs.appConfig;
 export const applicationPolicy = outputs.applicationPolicy;
 export const originEndpointPolicy = outputs.originEndpointPolicy;
 export const originSecretHeaderValue = outputs.originSecretHeaderValue;
+export const alarmTopicArns = outputs.alarmTopicArns;
+export const dashboardName = outputs.dashboardName;

@@ -11,6 +11,7 @@ import type { StackConfig } from "./config";
 import { APP_CONFIG_SCHEMA_VERSION, type AppConfig } from "./app-config";
 import { Distribution } from "./components/distribution";
 import { EDGE_FUNCTION_REGION, ManifestEdgeFunction } from "./components/manifest-edge-function";
+import { Monitoring } from "./components/monitoring";
 import { RotationFunction } from "./components/rotation";
 import { SignerFunction } from "./components/signer";
 import { SigningKeys } from "./components/signing-keys";
@@ -42,6 +43,9 @@ export interface StackOutputs {
   readonly originEndpointPolicy?: pulumi.Output<string>;
   /** HTTPS origin with `originSecretHeader` only: the header's value, a secret. */
   readonly originSecretHeaderValue?: pulumi.Output<string>;
+  /** SNS topic ARN per region the stack's alarms notify (README "Operating"). */
+  readonly alarmTopicArns: pulumi.Output<Record<string, string>>;
+  readonly dashboardName: pulumi.Output<string>;
 }
 
 export function createStack(config: StackConfig, stack: string): StackOutputs {
@@ -74,6 +78,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     config,
     trustedKeyGroupIds: keys.keyGroupIds,
     manifestFunctionVersionArn: edge.versionArn,
+    production: config.monitoring.production,
   });
   const domainName = cdn.distribution.domainName;
   const allowedHosts = domainName.apply((domain) => [
@@ -117,6 +122,16 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
       clockSkewSeconds: config.clockSkewSeconds,
     },
     logRetentionDays: config.logRetentionDays,
+  });
+
+  const monitoring = new Monitoring("monitoring", {
+    stack,
+    region: config.region,
+    config: config.monitoring,
+    parameterPrefix: config.parameterPrefix,
+    rotationIntervalSeconds: config.rotationIntervalSeconds,
+    distributionId: cdn.distribution.id,
+    signerFunctionName: signer.function.name,
   });
 
   const pair = (active: pulumi.Output<string>, inactive: pulumi.Output<string>) =>
@@ -216,5 +231,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     ...(cdn.originSecretHeaderValue
       ? { originSecretHeaderValue: pulumi.secret(cdn.originSecretHeaderValue) }
       : {}),
+    alarmTopicArns: monitoring.topicArns,
+    dashboardName: monitoring.dashboard.dashboardName,
   };
 }

@@ -35,7 +35,12 @@ export interface StackStatus {
     readonly activeKeyId: string;
     readonly previousKeyId?: string;
   }[];
-  readonly edge: { readonly requests: number; readonly rejected: number };
+  readonly edge: {
+    readonly requests: number;
+    readonly rejected: number;
+    /** Sums of the manifest edge function's EMF metrics (PlaylistsSigned, UrisSigned, EdgeRefusals...). */
+    readonly metrics?: Readonly<Record<string, number>>;
+  };
 }
 
 export interface AppOptions {

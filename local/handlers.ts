@@ -113,7 +113,12 @@ function keyCacheReport(component: string, log: (line: string) => void) {
  * edge location has its own).
  */
 export function createLocalManifestHandler(
-  context: LocalHandlerContext & { readonly edgePort: number; readonly corsOrigins: readonly string[] },
+  context: LocalHandlerContext & {
+    readonly edgePort: number;
+    readonly corsOrigins: readonly string[];
+    /** Receives every log line (its EMF metrics feed the page's edge outcomes). */
+    readonly onLogLine?: (line: object) => void;
+  },
 ): ManifestHandler {
   const { cloud, options, log } = context;
   const keys = createActiveKeyProvider(cloud.keySourceConfig, {
@@ -141,7 +146,10 @@ export function createLocalManifestHandler(
         { source: cloud.cloud.keySource },
       ),
       fetchText: fetchThroughEdge(LOCAL_DISTRIBUTION_DOMAIN, context.edgePort),
-      log: (line) => log(`manifest-edge: ${JSON.stringify(line)}`),
+      log: (line) => {
+        context.onLogLine?.(line);
+        log(`manifest-edge: ${JSON.stringify(line)}`);
+      },
     },
   );
 }

@@ -4,6 +4,7 @@
  * the rotation schedule. `npm start`, the end-to-end tests and the load
  * benchmark all start it through here.
  */
+import { createMetricTotals } from "./metrics";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { createApp } from "./app";
 import { createEdge, type EdgeRequestEntry, type LocalEdge } from "./edge";
@@ -111,6 +112,7 @@ export async function startLocalStack(
       }),
     );
 
+    const edgeMetrics = createMetricTotals();
     edge = createEdge({
       originUrl: urls.origin,
       trustedKeys: () => cloud.trustedKeys(),
@@ -120,6 +122,7 @@ export async function startLocalStack(
         edgePort: ports.edge,
         corsOrigins: pageOrigins,
         log,
+        onLogLine: edgeMetrics.record,
       }),
       trigger: options.trigger,
       distributionDomain: LOCAL_DISTRIBUTION_DOMAIN,
@@ -148,6 +151,7 @@ export async function startLocalStack(
             requests: localEdge.stats.requests,
             rejected: localEdge.stats.rejected,
             failed: localEdge.stats.failed,
+            metrics: edgeMetrics.totals(),
           },
         }),
       }),

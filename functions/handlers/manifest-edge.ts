@@ -16,6 +16,7 @@ import {
   largestPlaylistForResponse,
   type EdgeTrigger,
 } from "../limits";
+import { edgeFailureLine, edgeSignedLine } from "../observability/metrics";
 import {
   headerValue,
   type CloudFrontRequest,
@@ -82,7 +83,7 @@ export interface ManifestHandlerDeps {
   readonly fetchText?: FetchText;
   /** Clock, epoch seconds. */
   readonly now?: () => number;
-  /** One structured line per error; default `console.log(JSON.stringify(line))`. */
+  /** One structured line per request (functions/observability: schema + metrics); default `console.log(JSON.stringify(line))`. */
   readonly log?: (line: object) => void;
 }
 
@@ -189,14 +190,14 @@ export function createManifestHandler(
     const record = event?.Records?.[0]?.cf;
     const request = record?.request;
     const context = {
-      component: "manifest-edge",
+      stack: config.keySource.parameterPrefix,
       trigger: config.trigger,
-      requestId: record?.config?.requestId,
+      requestId: record?.config?.requestId ?? null,
       uri: request?.uri,
     };
     const cors = corsResponseHeaders(config.cors, headerValue(request?.headers, "origin"));
     const fail = (status: number, error: string, details: object = {}, headers?: Record<string, string>) => {
-      log({ level: "error", ...context, status, error, ...details });
+      log(edgeFailureLine(context, { status, error }, { error, ...details }, clock() * 1000));
       return errorResponse(status, error, { ...cors, ...headers });
     };
     if (!request || typeof request.uri !== "string") return fail(500, "malformed-event");
@@ -210,7 +211,14 @@ export function createManifestHandler(
       // the origin with the viewer's Host (the manifest cache key forwards it), which an S3 origin
       // cannot serve: answer instead, so no request of this behavior ever reaches the origin.
       if (config.trigger === "origin-request") return fail(404, "not-a-manifest-path");
-      log({ level: "warn", ...context, error: "not-a-manifest-path", action: "passed-through" });
+      log(
+        edgeFailureLine(
+          context,
+          { error: "not-a-manifest-path", level: "warn" },
+          { error: "not-a-manifest-path", action: "passed-through" },
+          clock() * 1000,
+        ),
+      );
       return request;
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -314,6 +322,7 @@ export function createManifestHandler(
     let text: string;
     let signatures: number;
     const gzip = acceptsGzip(headerValue(request.headers, "accept-encoding"));
+    let stats;
     try {
       const signed = signPlaylist({
         playlist: fetched.body,
@@ -330,6 +339,7 @@ export function createManifestHandler(
       });
       text = signed.rewrite.text;
       signatures = signed.rewrite.signatures;
+      stats = signed.rewrite.stats;
     } catch (error) {
       if (error instanceof PlaylistError && error.code === "too-large") {
         return fail(502, "origin-playlist-too-large", { maxPlaylistBytes });
@@ -361,6 +371,19 @@ export function createManifestHandler(
         signatures,
       });
     }
+    log(
+      edgeSignedLine(
+        context,
+        {
+          urisSigned: stats.rewritten,
+          untouched: stats.untouched,
+          bytes: built.bytes,
+          limitBytes,
+          gzip: built.gzip,
+        },
+        clock() * 1000,
+      ),
+    );
     return built.response;
   };
 }

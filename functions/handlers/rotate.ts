@@ -7,6 +7,8 @@
 import { runRotation, type RotationConfig, type RotationPorts, type RotationRunResult } from "../rotation";
 import { awsRotationPorts } from "../rotation/aws";
 import { RotationRefusedError } from "../rotation/errors";
+import { storedActiveKeyAge } from "../rotation/stack-status";
+import { rotationRunLine } from "../observability/metrics";
 
 /** Stack configuration of the rotation (plain JSON, captured in the Lambda closure). */
 export interface RotationHandlerConfig {
@@ -24,18 +26,31 @@ export interface RotationRequest {
 export interface RotationHandlerDeps {
   /** Ports to run against; default AWS in `config.region`. */
   readonly ports?: RotationPorts;
-  /** Where the one summary line per run goes; default a JSON line on stdout (CloudWatch Logs). */
+  /** Where the one summary line per run (schema + metrics, functions/observability) goes; default a JSON line on stdout. */
   readonly log?: (line: object) => void;
 }
 
 export function createRotationHandler(config: RotationHandlerConfig, deps: RotationHandlerDeps = {}) {
   let ports = deps.ports;
   const log = deps.log ?? ((line: object) => console.log(JSON.stringify(line)));
-  return async function rotationHandler(event: unknown): Promise<RotationRunResult> {
+  return async function rotationHandler(
+    event: unknown,
+    context?: { readonly awsRequestId?: string },
+  ): Promise<RotationRunResult> {
     const request = parseRequest(event);
     ports ??= awsRotationPorts(config.region);
     const result = await runRotation(ports, config.rotation, request);
-    log({ component: "key-rotation", summary: true, ...summary(result) });
+    // The age after every run, whatever its outcome: a rotation that stops advancing shows as a growing age.
+    const now = ports.clock.now();
+    const age = await storedActiveKeyAge(ports.parameters, config.rotation, now).catch(() => undefined);
+    log(
+      rotationRunLine(
+        { stack: config.rotation.parameterPrefix, requestId: context?.awsRequestId ?? null },
+        result,
+        age,
+        now * 1000,
+      ),
+    );
     // A refusal or failure fails the invocation, so schedules alarm on it; "busy" and waiting are normal.
     if (result.outcome === "refused") throw new RotationRefusedError(result.message, result.notBefore);
     if (result.outcome === "failed")
@@ -61,15 +76,4 @@ function parseRequest(event: unknown): RotationRequest {
       throw new Error(`rotation request: ${key} must be true or false`);
   }
   return { force: record.force === true, dryRun: record.dryRun === true };
-}
-
-function summary(result: RotationRunResult) {
-  return {
-    outcome: result.outcome,
-    message: result.message,
-    rotationId: result.rotationId,
-    step: result.step,
-    stepsDone: result.stepsDone,
-    notBefore: result.notBefore,
-  };
 }

@@ -46,8 +46,11 @@ function number(value: number): string {
   return Number.isFinite(value) ? String(value) : "null";
 }
 
-/** Exactly JSON.stringify of the entry's defined fields, `component` first, in the interface's order. */
-export function formatSignLog(entry: SignLogEntry): string {
+/**
+ * Exactly JSON.stringify of the entry's defined fields, `component` first, in the interface's order,
+ * then `tail` (the schema fields and metrics of functions/observability/metrics.ts signerLogTail).
+ */
+export function formatSignLog(entry: SignLogEntry, tail = ""): string {
   let line = '{"component":"signer"';
   if (entry.requestId !== undefined) line += `,"requestId":${quoted(entry.requestId)}`;
   line += `,"source":${quoted(entry.source)}`;
@@ -64,5 +67,5 @@ export function formatSignLog(entry: SignLogEntry): string {
   if (entry.durationMs !== undefined) line += `,"durationMs":${number(entry.durationMs)}`;
   if (entry.error !== undefined) line += `,"error":${quoted(entry.error)}`;
   if (entry.detail !== undefined) line += `,"detail":${quoted(entry.detail)}`;
-  return line + "}";
+  return line + tail + "}";
 }

@@ -14,6 +14,7 @@ import {
   type KeySourceConfig,
   type KeySourcePort,
 } from "../keys";
+import { signerLogTail } from "../observability/metrics";
 import { classifyEvent } from "./lambda-events";
 import { formatSignLog, type SignLogEntry } from "./sign-log";
 import {
@@ -116,6 +117,7 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
   }
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   const log = deps.log ?? ((line: string) => console.log(line));
+  const logTail = signerLogTail(config.keySource.parameterPrefix);
   // Created on first use: nothing but plain config is captured when Pulumi serializes the closure.
   let provider = deps.keyProvider;
   const keys = (): ActiveKeyProvider =>
@@ -145,7 +147,7 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
     ): SignInvokeResult | FunctionUrlResult => {
       entry.status = statusCode;
       entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-      log(formatSignLog(entry));
+      log(formatSignLog(entry, logTail(entry, now() * 1000)));
       if (http) {
         return {
           statusCode,

@@ -7,6 +7,7 @@ import { CachingActiveKeyProvider, type KeyCacheEvent, type SignerDefaults } fro
 import { resolveKeySourceConfig, type KeySourceConfig } from "./config";
 import type { KeySourcePort } from "./ports";
 import { SlotTrustedKeyProvider } from "./trusted";
+import { keyCacheLine } from "../observability/metrics";
 
 export interface ActiveKeyProviderDeps {
   /** Where keys are read from. Default: SSM + Secrets Manager in `config.region`, clients created on first use. */
@@ -15,7 +16,7 @@ export interface ActiveKeyProviderDeps {
   readonly now?: () => number;
   /** Options applied to every Signer built (allowed hosts, maximum lifetime, clock). */
   readonly signerDefaults?: SignerDefaults;
-  /** Receives cache events (loads, failed refreshes); default: one JSON log line each. */
+  /** Receives cache events (loads, failed refreshes); default: one log line each (functions/observability). */
   readonly report?: (event: KeyCacheEvent) => void;
 }
 
@@ -25,9 +26,7 @@ export function createActiveKeyProvider(
 ): CachingActiveKeyProvider {
   const resolved = resolveKeySourceConfig(config);
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
-  const report =
-    deps.report ??
-    ((event: KeyCacheEvent) => console.log(JSON.stringify({ component: "key-cache", ...event })));
+  const report = deps.report ?? ((event: KeyCacheEvent) => console.log(JSON.stringify(keyCacheLine(event))));
   return new CachingActiveKeyProvider(
     resolved,
     deps.source ?? new AwsKeySource(resolved.region),

@@ -7,6 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PRODUCTION_TAG } from "../policy/conventions";
 import {
   DEFAULT_BEHAVIOR,
   ORDERED_BEHAVIORS,
@@ -47,6 +48,8 @@ export interface DistributionArgs {
   readonly trustedKeyGroupIds: pulumi.Input<string>[];
   /** Published version ARN of the manifest edge function. */
   readonly manifestFunctionVersionArn: pulumi.Input<string>;
+  /** Tags the distribution as production (the policy pack then requires alarms). */
+  readonly production?: boolean;
 }
 
 export class Distribution extends pulumi.ComponentResource {
@@ -157,6 +160,7 @@ export class Distribution extends pulumi.ComponentResource {
       {
         enabled: true,
         comment: `signed-hls-cdn ${args.stack}: signed HLS delivery`,
+        tags: { [PRODUCTION_TAG]: String(args.production === true) },
         httpVersion: "http2and3",
         isIpv6Enabled: true,
         priceClass: config.priceClass,

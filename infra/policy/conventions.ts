@@ -56,3 +56,27 @@ export function rotationTimingTags(
   }
   return tags;
 }
+
+/**
+ * Tag on the distribution marking a production stack (`"true"`), set from the
+ * `production` stack config key. The policy `production-stacks-have-alarms`
+ * then requires the stack's alarms and their SNS topics.
+ */
+export const PRODUCTION_TAG = "signed-hls-cdn:production";
+
+/** The metrics a production stack must alarm on: namespace and metric name (infra/components/monitoring.ts). */
+export const REQUIRED_PRODUCTION_ALARMS: readonly {
+  readonly namespace: string;
+  readonly metricName: string;
+}[] = [
+  { namespace: "SignedHlsCdn", metricName: "RotationRuns" },
+  { namespace: "SignedHlsCdn", metricName: "ActiveKeyAgeSeconds" },
+  { namespace: "AWS/Lambda", metricName: "Errors" },
+  { namespace: "AWS/Lambda", metricName: "Throttles" },
+  { namespace: "SignedHlsCdn", metricName: "EdgeServerErrors" },
+  { namespace: "AWS/CloudFront", metricName: "LambdaExecutionError" },
+  { namespace: "AWS/CloudFront", metricName: "LambdaValidationError" },
+  { namespace: "AWS/CloudFront", metricName: "LambdaLimitExceededError" },
+  { namespace: "AWS/CloudFront", metricName: "4xxErrorRate" },
+  { namespace: "AWS/CloudFront", metricName: "5xxErrorRate" },
+];

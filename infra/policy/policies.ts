@@ -10,6 +10,7 @@ import {
   protectedBehaviorsTrustBothGroups,
 } from "./rules/key-groups";
 import { leastPrivilege } from "./rules/least-privilege";
+import { productionStacksHaveAlarms } from "./rules/monitoring";
 import { mediaPackageOriginViaOac, s3OriginPrivateViaOac } from "./rules/origin";
 import { noPrivateKeyInPlainInputs, noPrivateKeyInState } from "./rules/private-keys";
 import { rotationOutlivesSignedUrls } from "./rules/rotation";
@@ -32,4 +33,5 @@ export const policies: Policies = [
   mediaPackageOriginViaOac,
   rotationOutlivesSignedUrls,
   rotationOwnedValuesCreateOnly,
+  productionStacksHaveAlarms,
 ];

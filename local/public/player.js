@@ -195,6 +195,7 @@ async function pollStatus() {
       player.trustedKeyIds = status.trustedKeyIds;
       player.rotations = status.rotations;
       player.edgeRejected = status.edge.rejected;
+      player.edgeMetrics = status.edge.metrics || {};
       render();
     }
   } catch {
@@ -211,6 +212,9 @@ function render() {
   $("rejected").classList.toggle("bad", player.rejected > 0);
   $("edge-rejected").textContent = String(player.edgeRejected);
   $("edge-rejected").classList.toggle("bad", player.edgeRejected > 0);
+  $("edge-metrics").replaceChildren(
+    ...Object.entries(player.edgeMetrics || {}).map(([name, value]) => item(`${name}: ${value}`)),
+  );
   $("codecs").textContent = `${CODECS}: ${player.codecsSupported ? "playable" : "NOT playable"}`;
   $("rotations").replaceChildren(
     ...player.rotations.map((rotation) =>

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { extractMetrics } from "../../functions/observability/emf";
 import { randomBytes } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { generateKeyPair, Signer, verifyRequest } from "../../functions/cloudfront";
@@ -152,7 +153,15 @@ for (const trigger of EDGE_TRIGGERS) {
       assert.equal(text.split("\n").length, MASTER.split("\n").length);
       assert.match(text, /\n1080p\/index\._m3u8\?Policy=/);
       assert.equal(assertAllVerified(text, `${ASSET}master._m3u8`), 6 * 2 + 2);
-      assert.deepEqual(logs, []);
+      // One info line with the outcome metrics (functions/observability), nothing secret in it.
+      assert.equal(logs.length, 1);
+      assert.equal((logs[0] as Record<string, unknown>).event, "playlist-signed");
+      const metrics = Object.fromEntries(
+        extractMetrics(logs[0]).map((metric) => [metric.name, metric.value]),
+      );
+      assert.equal(metrics.PlaylistsSigned, 1);
+      assert.equal(metrics.UrisSigned, 6 * 2 + 2);
+      assertSafeLog(logs, viewer.querystring);
       // The function read the raw playlist through the distribution with its own short-lived canned URL.
       assert.equal(requested.length, 1);
       const fetched = new URL(requested[0]);
@@ -428,6 +437,25 @@ for (const trigger of EDGE_TRIGGERS) {
           assert.equal(line.level, "error");
           assert.equal(line.trigger, trigger);
           assert.equal(line.uri, "/vod/asset1/master._m3u8");
+          // The same line counts the outcome: per stack, and per stack and error code.
+          const counted = testCase.status >= 500 ? "EdgeServerErrors" : "EdgeRefusals";
+          assert.deepEqual(
+            extractMetrics(line).map((metric) => [metric.name, metric.value, metric.dimensions]),
+            [
+              [counted, 1, { stack: "/cloudfront-signer/test" }],
+              [counted, 1, { stack: "/cloudfront-signer/test", error: testCase.error }],
+              ...(line.bytes === undefined
+                ? []
+                : [
+                    ["ResponseBytes", line.bytes, { stack: "/cloudfront-signer/test" }],
+                    [
+                      "ResponseBytes",
+                      line.bytes,
+                      { stack: "/cloudfront-signer/test", error: testCase.error },
+                    ],
+                  ]),
+            ],
+          );
           assertSafeLog(logs, viewer.querystring);
         });
       }

@@ -146,6 +146,18 @@ export function mockNewResource(
       state.name = physicalName;
       state.arn = `arn:aws:events:${region}:${account}:rule/${physicalName}`;
       break;
+    case "aws:sns/topic:Topic":
+      id = `arn:aws:sns:${region}:${account}:${physicalName}`;
+      state.arn = id;
+      break;
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      id = physicalName;
+      state.arn = `arn:aws:cloudwatch:${region}:${account}:alarm:${physicalName}`;
+      break;
+    case "aws:cloudwatch/dashboard:Dashboard":
+      id = String(inputs.dashboardName);
+      state.dashboardArn = `arn:aws:cloudwatch::${account}:dashboard/${id}`;
+      break;
     default:
       break;
   }

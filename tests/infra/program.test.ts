@@ -61,6 +61,23 @@ const COMMON_INVENTORY: Record<string, number> = {
   [T.headersPolicy]: 1,
   [T.distribution]: 1,
 };
+/** Monitoring (tests/infra/monitoring.test.ts checks each alarm): one provider and topic per extra alarm region. */
+const MONITORING_INVENTORY: Record<StackName, Record<string, number>> = {
+  dev: {
+    "signed-hls-cdn:monitoring:Monitoring": 1,
+    [T.provider]: 1 + 1,
+    "aws:sns/topic:Topic": 2,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": 12,
+    "aws:cloudwatch/dashboard:Dashboard": 1,
+  },
+  prod: {
+    "signed-hls-cdn:monitoring:Monitoring": 1,
+    [T.provider]: 1 + 2,
+    "aws:sns/topic:Topic": 3,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": 13,
+    "aws:cloudwatch/dashboard:Dashboard": 1,
+  },
+};
 const S3_ORIGIN_INVENTORY: Record<string, number> = {
   "signed-hls-cdn:origin:MediaBucket": 1,
   "aws:s3/bucket:Bucket": 1,
@@ -135,6 +152,7 @@ for (const stack of ["dev", "prod"] as const) {
               // prod runs the manifest function on origin-request: plus the grant-forwarding CloudFront Function.
               "aws:cloudfront/function:Function": 1,
             }),
+        ...MONITORING_INVENTORY[stack],
       };
       assert.deepEqual(inventory(run), expected);
       // No Pulumi-managed secret value exists: the private key is written by the dynamic provider only.
@@ -585,8 +603,10 @@ for (const stack of ["dev", "prod"] as const) {
         appConfig: Record<string, Record<string, unknown>>;
       };
       assert.deepEqual(Object.keys(outputs).sort(), [
+        "alarmTopicArns",
         "appConfig",
         "applicationPolicy",
+        "dashboardName",
         "distributionDomainName",
         "distributionId",
         "keyGroupIds",

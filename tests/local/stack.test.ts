@@ -142,5 +142,13 @@ describe("local stack wiring", function () {
     const media = await getAsLocalhost(new URL(child, masterUrl).toString());
     assert.equal(media.status, 200, media.reason);
     assert.match(media.text, /^#EXTM3U[^]*stream_0_00\d\.ts\?Policy=/);
+    // The page's edge outcomes: the metrics the edge function's own log lines carry.
+    assert.equal((await getAsLocalhost(masterUrl.replace("Signature=", "Signature=x"))).status, 403);
+    const status = (await (
+      await fetch(loopback(new URL("/api/status", stack.urls.page).toString()))
+    ).json()) as { edge: { metrics: Record<string, number> } };
+    assert.equal(status.edge.metrics.PlaylistsSigned, 2);
+    assert.ok(status.edge.metrics.UrisSigned > 2);
+    assert.equal(status.edge.metrics.EdgeServerErrors, undefined);
   });
 });

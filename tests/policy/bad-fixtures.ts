@@ -640,10 +640,47 @@ export const BAD_FIXTURES: BadFixture[] = [
     mutate: (stack) => stack.remove(FUNCTION, "rotation"),
     expected: [/the stack has no rotation function/],
   },
+
+  // production-stacks-have-alarms
+  {
+    policy: "production-stacks-have-alarms",
+    title: "a production stack without the rotation-overdue alarm",
+    variant: "prod",
+    mutate: (stack) => {
+      const alarms = stack.resources.filter(
+        (resource) =>
+          resource.type === "aws:cloudwatch/metricAlarm:MetricAlarm" &&
+          resource.inputs.metricName === "ActiveKeyAgeSeconds",
+      );
+      for (const alarm of alarms) stack.resources.splice(stack.resources.indexOf(alarm), 1);
+    },
+    expected: [/production stack has no alarm on SignedHlsCdn ActiveKeyAgeSeconds/],
+  },
+  {
+    policy: "production-stacks-have-alarms",
+    title: "a production alarm that notifies nobody, and no topic",
+    variant: "prod",
+    mutate: (stack) => {
+      stack.remove("aws:sns/topic:Topic");
+      stack.get("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-alarm-0").inputs.alarmActions = [];
+    },
+    expected: [/alarm "monitoring-alarm-0" notifies no SNS topic/],
+  },
 ];
 
 /** Changes that look risky but are safe: each must produce no violation of the named policy. */
 export const SAFE_CHANGES: BadFixture[] = [
+  {
+    policy: "production-stacks-have-alarms",
+    title: "a stack not marked production, without alarms or topics",
+    mutate: (stack) => {
+      for (const type of ["aws:cloudwatch/metricAlarm:MetricAlarm", "aws:sns/topic:Topic"]) {
+        for (const resource of stack.resources.filter((candidate) => candidate.type === type))
+          stack.resources.splice(stack.resources.indexOf(resource), 1);
+      }
+    },
+    expected: [],
+  },
   {
     policy: "no-private-key-in-plain-inputs",
     title: "a private key in an SSM SecureString parameter",

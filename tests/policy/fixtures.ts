@@ -7,7 +7,11 @@
 import { generateKeyPairSync } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_BEHAVIOR, ORDERED_BEHAVIORS } from "../../infra/behaviors";
-import { rotationTimingTags } from "../../infra/policy/conventions";
+import {
+  PRODUCTION_TAG,
+  REQUIRED_PRODUCTION_ALARMS,
+  rotationTimingTags,
+} from "../../infra/policy/conventions";
 import type { CapturedResource } from "./runner";
 
 export const ACCOUNT = "123456789012";
@@ -302,6 +306,7 @@ export function goodStack(variant: Variant): StackFixture {
     {
       enabled: true,
       comment: `signed-hls-cdn ${variant}`,
+      tags: { [PRODUCTION_TAG]: String(variant === "prod") },
       priceClass: variant === "dev" ? "PriceClass_100" : "PriceClass_All",
       origins: [origin],
       defaultCacheBehavior: defaultBehavior,
@@ -469,6 +474,18 @@ export function goodStack(variant: Variant): StackFixture {
       arn: `arn:aws:lambda:${settings.region}:${ACCOUNT}:function:rotation-1234`,
     },
     { parent: rotation, ...regional },
+  );
+  // Monitoring: the prod stack is production, so it alarms on every required signal through a topic.
+  const monitoring = fixture.add("signed-hls-cdn:monitoring:Monitoring", "monitoring", {}, { parent: root });
+  const topicArn = `arn:aws:sns:${settings.region}:${ACCOUNT}:monitoring-alarms`;
+  fixture.add("aws:sns/topic:Topic", "monitoring-alarms", {}, { parent: monitoring, ...regional });
+  REQUIRED_PRODUCTION_ALARMS.forEach((alarm, index) =>
+    fixture.add(
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      `monitoring-alarm-${index}`,
+      { namespace: alarm.namespace, metricName: alarm.metricName, alarmActions: [topicArn] },
+      { parent: monitoring, ...regional },
+    ),
   );
   return fixture;
 }

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { policies } from "../../infra/policy/policies";
-import { ROTATION_TIMING_TAGS } from "../../infra/policy/conventions";
+import { PRODUCTION_TAG, ROTATION_TIMING_TAGS } from "../../infra/policy/conventions";
 import { TEST_KEYS } from "./fixtures";
 import { capturedStack } from "./from-harness";
 import { policyNamed, runPack, runPolicy, type CapturedResource } from "./runner";
@@ -195,6 +195,22 @@ const CASES: HarnessCase[] = [
           ((props.tags as Record<string, string>)[ROTATION_TIMING_TAGS.rotationIntervalSeconds] = "3600"),
       ),
     expected: [/rotation interval 1 h is not longer than/],
+  },
+  {
+    policy: "production-stacks-have-alarms",
+    title: "the dev stack marked production, without its 4xx-rate alarm",
+    mutate: (stack) => {
+      change(find(stack, DISTRIBUTION, "cdn"), (props) => {
+        (props.tags as Record<string, string>)[PRODUCTION_TAG] = "true";
+      });
+      stack.splice(
+        stack.indexOf(
+          find(stack, "aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-cloudfront-4xx-rate"),
+        ),
+        1,
+      );
+    },
+    expected: [/production stack has no alarm on AWS\/CloudFront 4xxErrorRate/],
   },
 ];
 

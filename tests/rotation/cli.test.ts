@@ -3,22 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../../cli/main";
-import type { CommandIo } from "../../cli/io";
+import { capture } from "../support/command-io";
 import { parameterNames } from "../../functions/keys";
 import { InMemoryCloud } from "../../functions/rotation/memory";
 
 const PREFIX = "/cloudfront-signer/local";
-
-function capture(): CommandIo & { out: string; err: string } {
-  const io = {
-    out: "",
-    err: "",
-    now: () => Date.now() / 1000,
-    stdout: (text: string) => void (io.out += text),
-    stderr: (text: string) => void (io.err += text),
-  };
-  return io;
-}
 
 describe("signed-hls-cdn rotate / revoke (against the local stack's model file)", () => {
   let directory: string;
