@@ -38,6 +38,7 @@ export type DistributionConfig = Pick<
   | "logging"
   | "edgeTrigger"
   | "protectResources"
+  | "ipv6Enabled"
 >;
 
 export interface DistributionArgs {
@@ -158,7 +159,9 @@ export class Distribution extends pulumi.ComponentResource {
         enabled: true,
         comment: `signed-hls-cdn ${args.stack}: signed HLS delivery`,
         httpVersion: "http2and3",
-        isIpv6Enabled: true,
+        // Off by default: IP-bound grants fail for dual-stack viewers on an IPv6-enabled distribution
+        // (DEFAULT_IPV6_ENABLED in functions/cloudfront/ip.ts cites the page); on, the signer and edge refuse IP binding.
+        isIpv6Enabled: config.ipv6Enabled,
         priceClass: config.priceClass,
         aliases: [...config.aliases],
         origins: [origin],

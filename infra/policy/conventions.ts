@@ -56,3 +56,12 @@ export function rotationTimingTags(
   }
   return tags;
 }
+
+/**
+ * Tag on the signer and manifest edge functions: `refused` when they refuse IP-bound grants
+ * (the stack has IPv6 enabled), `allowed` otherwise. The policy `ipv6-without-ip-binding` reads it;
+ * a function without it counts as allowing IP binding.
+ */
+export const IP_BINDING_TAG = "signed-hls-cdn:ip-binding";
+
+export type IpBinding = "allowed" | "refused";

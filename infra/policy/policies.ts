@@ -9,6 +9,7 @@ import {
   keyGroupLimits,
   protectedBehaviorsTrustBothGroups,
 } from "./rules/key-groups";
+import { ipv6WithoutIpBinding } from "./rules/ipv6";
 import { leastPrivilege } from "./rules/least-privilege";
 import { mediaPackageOriginViaOac, s3OriginPrivateViaOac } from "./rules/origin";
 import { noPrivateKeyInPlainInputs, noPrivateKeyInState } from "./rules/private-keys";
@@ -32,4 +33,5 @@ export const policies: Policies = [
   mediaPackageOriginViaOac,
   rotationOutlivesSignedUrls,
   rotationOwnedValuesCreateOnly,
+  ipv6WithoutIpBinding,
 ];

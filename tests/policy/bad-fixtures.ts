@@ -2,7 +2,7 @@
  * One or more unsafe changes per policy, each applied to a fresh good stack,
  * with exactly the violations the policy must report (one regex each).
  */
-import { ROTATION_TIMING_TAGS } from "../../infra/policy/conventions";
+import { IP_BINDING_TAG, ROTATION_TIMING_TAGS } from "../../infra/policy/conventions";
 import {
   ACCOUNT,
   EDGE_VERSION_ARN,
@@ -640,10 +640,51 @@ export const BAD_FIXTURES: BadFixture[] = [
     mutate: (stack) => stack.remove(FUNCTION, "rotation"),
     expected: [/the stack has no rotation function/],
   },
+  // ipv6-without-ip-binding
+  {
+    policy: "ipv6-without-ip-binding",
+    title: "IPv6 enabled while the signer and the edge accept IP-bound grants",
+    mutate: (stack) => {
+      stack.get(DISTRIBUTION).inputs.isIpv6Enabled = true;
+      stack.get(FUNCTION, "signer").inputs.tags = { [IP_BINDING_TAG]: "allowed" };
+    },
+    expected: [
+      /signer function "signer" allows IP-bound grants \(signed-hls-cdn:ip-binding=allowed\) while distribution "\S+" has isIpv6Enabled true/,
+      /edge function "manifest-edge" allows IP-bound grants \(signed-hls-cdn:ip-binding=\(not set\)\)/,
+    ],
+  },
+  {
+    policy: "ipv6-without-ip-binding",
+    title: "IPv6 enabled, only the signer refusing IP binding",
+    mutate: (stack) => {
+      stack.get(DISTRIBUTION).inputs.isIpv6Enabled = true;
+      stack.get(FUNCTION, "signer").inputs.tags = { [IP_BINDING_TAG]: "refused" };
+    },
+    expected: [/edge function "manifest-edge" allows IP-bound grants/],
+  },
 ];
 
 /** Changes that look risky but are safe: each must produce no violation of the named policy. */
 export const SAFE_CHANGES: BadFixture[] = [
+  {
+    policy: "ipv6-without-ip-binding",
+    title: "IPv6 enabled with the signer and the edge refusing IP binding",
+    mutate: (stack) => {
+      stack.get(DISTRIBUTION).inputs.isIpv6Enabled = true;
+      for (const name of ["signer", "manifest-edge"])
+        stack.get(FUNCTION, name).inputs.tags = { [IP_BINDING_TAG]: "refused" };
+    },
+    expected: [],
+  },
+  {
+    policy: "ipv6-without-ip-binding",
+    title: "IP binding allowed on a distribution with IPv6 disabled",
+    mutate: (stack) => {
+      stack.get(DISTRIBUTION).inputs.isIpv6Enabled = false;
+      stack.get(FUNCTION, "signer").inputs.tags = { [IP_BINDING_TAG]: "allowed" };
+    },
+    expected: [],
+  },
   {
     policy: "no-private-key-in-plain-inputs",
     title: "a private key in an SSM SecureString parameter",
