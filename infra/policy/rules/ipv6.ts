@@ -6,7 +6,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { IP_BINDING_TAG, type Component } from "../conventions";
 import { T, componentOf, componentPatterns, knownOr, tagsOf, type ResourceView } from "../resources";
-import { configWithDefaults } from "../support";
+import { COMPONENT_PATTERNS_SCHEMA, configWithDefaults } from "../support";
 
 interface Ipv6Config {
   componentPatterns?: Partial<Record<Component, string>>;
@@ -24,12 +24,7 @@ export const ipv6WithoutIpBinding: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      componentPatterns: {
-        type: "object",
-        description:
-          "Regular expressions (case-insensitive) recognising a component from names when no signed-hls-cdn:component tag is set.",
-        properties: { signer: { type: "string" }, edge: { type: "string" }, rotation: { type: "string" } },
-      },
+      componentPatterns: COMPONENT_PATTERNS_SCHEMA,
     },
   },
   validateStack: (args, reportViolation) => {
