@@ -7,7 +7,11 @@
  * out of `pulumi.Config`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_MIN_IP_PREFIX_LENGTH, MIN_IP_PREFIX_LENGTH_FLOOR } from "../functions/cloudfront/ip";
+import {
+  DEFAULT_IPV6_ENABLED,
+  DEFAULT_MIN_IP_PREFIX_LENGTH,
+  MIN_IP_PREFIX_LENGTH_FLOOR,
+} from "../functions/cloudfront/ip";
 import type { HashAlgorithm, KeyAlgorithm } from "../functions/cloudfront/types";
 import {
   EDGE_MEMORY_LIMIT_MB,
@@ -67,6 +71,11 @@ export interface StackConfig {
   readonly clockSkewSeconds: number;
   /** Shortest IPv4 prefix the signer binds a URL to; a wider block (e.g. `/0`) is refused. */
   readonly minIpPrefixLength: number;
+  /**
+   * The distribution answers over IPv6 too. IP-bound grants then fail for dual-stack viewers,
+   * so the signer and the manifest edge refuse IP binding while this is on (DEFAULT_IPV6_ENABLED).
+   */
+  readonly ipv6Enabled: boolean;
   /** Age (seconds) at which the rotation replaces the active key. */
   readonly rotationIntervalSeconds: number;
   /**
@@ -129,6 +138,7 @@ export const CONFIG_DEFAULTS = {
   signerMaxStaleSeconds: "900",
   clockSkewSeconds: "300",
   minIpPrefixLength: String(DEFAULT_MIN_IP_PREFIX_LENGTH),
+  ipv6Enabled: String(DEFAULT_IPV6_ENABLED),
   rotationInterval: "90d",
   rotationEnabled: "true",
   edgeTrigger: "viewer-request",
@@ -368,6 +378,7 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
   }
   const clockSkewSeconds = integer("clockSkewSeconds", 0, 3600);
   const minIpPrefixLength = integer("minIpPrefixLength", MIN_IP_PREFIX_LENGTH_FLOOR, 32);
+  const ipv6Enabled = boolean("ipv6Enabled");
 
   let rotationIntervalSeconds = 0;
   try {
@@ -555,6 +566,7 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
     signerMaxStaleSeconds,
     clockSkewSeconds,
     minIpPrefixLength,
+    ipv6Enabled,
     rotationIntervalSeconds,
     rotationSchedule: rateExpression(rotationCheckSeconds(rotationIntervalSeconds)),
     rotationEnabled,

@@ -72,6 +72,7 @@ export function manifestEdgeConfig(config: StackConfig): ManifestEdgeDeployConfi
     ...(config.corsOrigins.length > 0
       ? { cors: { origins: [...config.corsOrigins], allowCredentials: config.cookieMode } }
       : {}),
+    ...(config.ipv6Enabled ? { refuseIpBinding: true } : {}),
   };
   // Fail the deploy, not the first viewer, on a config the handler refuses.
   checkManifestEdgeConfig({
@@ -123,6 +124,7 @@ export function signerConfig(
     // DESIGN.md section 3: the signer clamps the lifetime to the stack's maximum.
     clampLifetime: true,
     minIpPrefixLength: config.minIpPrefixLength,
+    ...(config.ipv6Enabled ? { refuseIpBinding: true } : {}),
     keySource: keySourceConfig(config),
     ...(config.cookieMode
       ? {

@@ -25,6 +25,7 @@ import {
   signerFactory,
 } from "./entrypoints";
 import { applicationInvokeDocument, readActiveKeyStatements, rotationStatements } from "./iam";
+import type { IpBinding } from "./policy/conventions";
 
 export interface StackOutputs {
   readonly distributionId: pulumi.Output<string>;
@@ -64,6 +65,8 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     keys.secretArns,
   );
 
+  // IPv6 on: the signer and the edge refuse IP-bound grants (infra/entrypoints.ts passes refuseIpBinding).
+  const ipBinding: IpBinding = config.ipv6Enabled ? "refused" : "allowed";
   const edge = new ManifestEdgeFunction("manifest-edge", {
     callbackFactory: manifestEdgeFactory(manifestEdgeConfig(config), pulumi.all(keys.secretArns)),
     statements: readKeyStatements,
@@ -71,6 +74,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     providerArgs: explicitProviderArgs(EDGE_FUNCTION_REGION, awsConfig),
     memorySize: config.edgeMemoryMb,
     timeout: config.edgeTimeoutSeconds,
+    ipBinding,
   });
 
   const cdn = new Distribution("cdn", {
@@ -89,6 +93,7 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     callbackFactory: signerFactory(signerConfig(config, domainName, allowedHosts)),
     statements: readKeyStatements,
     logRetentionDays: config.logRetentionDays,
+    ipBinding,
   });
 
   // The rotation-state parameter is created by the rotation itself; its ARN is known in advance.

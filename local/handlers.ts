@@ -51,6 +51,7 @@ export function createLocalSigner(context: LocalHandlerContext): LocalSigner {
       defaultLifetimeSeconds: options.urlLifetimeSeconds,
       maxLifetimeSeconds: options.urlLifetimeSeconds,
       keySource: cloud.keySourceConfig,
+      refuseIpBinding: options.ipv6Enabled,
     },
     {
       keyProvider: createActiveKeyProvider(cloud.keySourceConfig, {
@@ -136,6 +137,7 @@ export function createLocalManifestHandler(
       keySource: cloud.keySourceConfig,
       // The local stack serves URL and cookie sessions side by side: credentials allowed.
       cors: { origins: context.corsOrigins, allowCredentials: true },
+      refuseIpBinding: options.ipv6Enabled,
     },
     {
       keys,

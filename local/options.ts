@@ -4,6 +4,7 @@
  * the stack never starts in a state the rotation would have to refuse.
  */
 import { join } from "node:path";
+import { DEFAULT_IPV6_ENABLED } from "../functions/cloudfront/ip";
 import type { KeyAlgorithm } from "../functions/cloudfront/types";
 import type { EdgeTrigger } from "../functions/limits";
 
@@ -31,6 +32,8 @@ export interface LocalStackOptions {
   /** The manifest handler's trigger. */
   readonly trigger: EdgeTrigger;
   readonly keyAlgorithm: KeyAlgorithm;
+  /** The stack's `ipv6Enabled`: while on, the signer and the manifest edge refuse IP-bound grants. */
+  readonly ipv6Enabled: boolean;
 }
 
 export const DEFAULT_PORT = 8400;
@@ -49,6 +52,7 @@ export function defaultOptions(): LocalStackOptions {
     liveWindowSegments: 5,
     trigger: "viewer-request",
     keyAlgorithm: "ecdsa-p256",
+    ipv6Enabled: DEFAULT_IPV6_ENABLED,
   };
 }
 
@@ -66,6 +70,7 @@ export const USAGE = `npm start -- [options]     (every option also reads an env
   --vod                 serve playlists as they are (default: loop them as live)        LOCAL_VOD=1
   --trigger T           viewer-request | origin-request                                 LOCAL_TRIGGER (viewer-request)
   --key-algorithm A     ecdsa-p256 | rsa-2048                                           LOCAL_KEY_ALGORITHM (ecdsa-p256)
+  --ipv6                as the stack's ipv6Enabled true: IP-bound grants are refused    LOCAL_IPV6=1 (off)
   --help
 
 A rotation must never untrust a key while a URL it signed can still be valid, so
@@ -112,10 +117,12 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): L
     if (text !== undefined && text !== "") values[spec.key] = convert(spec.env, spec.kind, text);
   }
   if (env.LOCAL_VOD === "1") values.live = false;
+  if (env.LOCAL_IPV6 === "1") values.ipv6Enabled = true;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     if (argument === "--help" || argument === "-h") return "help";
     if (argument === "--vod") values.live = false;
+    else if (argument === "--ipv6") values.ipv6Enabled = true;
     else if (argument === "--no-state") values.stateDir = undefined;
     else {
       const [flag, inline] = argument.includes("=")

@@ -69,6 +69,11 @@ export interface ManifestEdgeConfig {
   /** CORS headers the function sets on its own responses (edge-cors.ts); none when absent. */
   readonly cors?: EdgeCorsConfig;
   /**
+   * `true` while the distribution has IPv6 enabled: a viewer grant bound to an IP address gets 403
+   * `ip-binding-refused` (dual-stack viewers arrive over IPv6; DEFAULT_IPV6_ENABLED cites AWS).
+   */
+  readonly refuseIpBinding?: boolean;
+  /**
    * The stack's key slot secrets (ARNs), whose public keys every viewer grant is verified
    * against (functions/keys/trusted.ts). Required by manifestEdgeLambda; the infra fills it in.
    */
@@ -259,6 +264,10 @@ export function createManifestHandler(
     }
     if (grant.policy.dateLessThan <= now)
       return fail(403, "viewer-grant-expired", { expiredAt: grant.policy.dateLessThan });
+    // IPv6 on: an IP-bound grant (signed elsewhere, or before ipv6Enabled was set) works only for viewers
+    // that happen to arrive over IPv4, so it is refused for everyone rather than copied into the playlist.
+    if (config.refuseIpBinding === true && grant.policy.ipAddress !== undefined)
+      return fail(403, "ip-binding-refused");
     const host = signingHost({
       hostHeader,
       resource: grant.policy.resource,

@@ -66,6 +66,8 @@ export interface SignRules {
   readonly clampLifetime: boolean;
   /** Shortest IPv4 prefix of `ipAddress`; a wider block is refused. */
   readonly minIpPrefixLength: number;
+  /** The distribution has IPv6 enabled: any `ipAddress` is refused. */
+  readonly refuseIpBinding: boolean;
 }
 
 // An array, not a Set: Pulumi closure serialization turns a module-level Set into an empty object.
@@ -136,6 +138,13 @@ export function checkSignRequest(input: unknown, rules: SignRules, now: number):
 
   let ipAddress: string | undefined;
   if (request.ipAddress !== undefined) {
+    if (rules.refuseIpBinding) {
+      throw new SignRequestError(
+        "ip-binding-refused",
+        "this stack's distribution has IPv6 enabled (ipv6Enabled), so dual-stack viewers arrive over IPv6 and " +
+          "would fail an IPv4 binding: sign without ipAddress, or set ipv6Enabled false",
+      );
+    }
     if (
       typeof request.ipAddress !== "string" ||
       request.ipAddress.length === 0 ||

@@ -40,6 +40,11 @@ export interface SignHandlerConfig {
   readonly clampLifetime?: boolean;
   /** Shortest IPv4 prefix an `ipAddress` may have (a wider block is refused); default DEFAULT_MIN_IP_PREFIX_LENGTH (24). */
   readonly minIpPrefixLength?: number;
+  /**
+   * `true` while the distribution has IPv6 enabled: an `ipAddress` is refused (400 `ip-binding-refused`),
+   * since dual-stack viewers would arrive over IPv6 and fail the binding (DEFAULT_IPV6_ENABLED cites AWS).
+   */
+  readonly refuseIpBinding?: boolean;
   /** Where the active key lives (SSM + Secrets Manager). */
   readonly keySource: KeySourceConfig;
   /** Cookie attributes in `cookies` mode. Path defaults to the asset folder. */
@@ -103,6 +108,7 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
     maxLifetimeSeconds: config.maxLifetimeSeconds,
     clampLifetime: config.clampLifetime === true,
     minIpPrefixLength: config.minIpPrefixLength ?? DEFAULT_MIN_IP_PREFIX_LENGTH,
+    refuseIpBinding: config.refuseIpBinding === true,
   };
   if (!Number.isSafeInteger(rules.maxLifetimeSeconds) || rules.maxLifetimeSeconds <= 0)
     throw new Error("sign handler: maxLifetimeSeconds must be a positive whole number");

@@ -39,6 +39,7 @@ export type DistributionConfig = Pick<
   | "logging"
   | "edgeTrigger"
   | "protectResources"
+  | "ipv6Enabled"
 >;
 
 export interface DistributionArgs {
@@ -162,7 +163,9 @@ export class Distribution extends pulumi.ComponentResource {
         comment: `signed-hls-cdn ${args.stack}: signed HLS delivery`,
         tags: { [PRODUCTION_TAG]: String(args.production === true) },
         httpVersion: "http2and3",
-        isIpv6Enabled: true,
+        // Off by default: IP-bound grants fail for dual-stack viewers on an IPv6-enabled distribution
+        // (DEFAULT_IPV6_ENABLED in functions/cloudfront/ip.ts cites the page); on, the signer and edge refuse IP binding.
+        isIpv6Enabled: config.ipv6Enabled,
         priceClass: config.priceClass,
         aliases: [...config.aliases],
         origins: [origin],

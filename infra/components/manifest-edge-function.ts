@@ -15,12 +15,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { EDGE_MEMORY_LIMIT_MB, EDGE_TIMEOUT_LIMIT_SECONDS, type EdgeTrigger } from "../../functions/limits";
 import { createLambdaRole, EDGE_LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
 import { LAMBDA_RUNTIME, lambdaCodePathOptions } from "../lambda-packaging";
-import { COMPONENT_TAG } from "../policy/conventions";
+import { COMPONENT_TAG, IP_BINDING_TAG, type IpBinding } from "../policy/conventions";
 
 /** Lambda@Edge functions live in us-east-1, whatever the stack's region. */
 export const EDGE_FUNCTION_REGION = "us-east-1";
 
 export interface ManifestEdgeFunctionArgs {
+  /** Whether the function accepts IP-bound grants (tagged for the policy pack's ipv6-without-ip-binding). */
+  readonly ipBinding: IpBinding;
   readonly callbackFactory: aws.lambda.CallbackFactory<unknown, unknown>;
   readonly statements: PolicyStatementInput[];
   readonly trigger: EdgeTrigger;
@@ -79,7 +81,7 @@ export class ManifestEdgeFunction extends pulumi.ComponentResource {
         timeout: args.timeout,
         publish: true,
         codePathOptions: lambdaCodePathOptions(),
-        tags: { [COMPONENT_TAG]: "edge" },
+        tags: { [COMPONENT_TAG]: "edge", [IP_BINDING_TAG]: args.ipBinding },
       },
       { parent: this, provider: this.provider, retainOnDelete: true },
     );

@@ -7,9 +7,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createLambdaRole, LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
 import { LAMBDA_RUNTIME, lambdaCodePathOptions, regionalLogGroup } from "../lambda-packaging";
-import { COMPONENT_TAG } from "../policy/conventions";
+import { COMPONENT_TAG, IP_BINDING_TAG, type IpBinding } from "../policy/conventions";
 
 export interface SignerArgs {
+  /** Whether the function accepts IP-bound grants (tagged for the policy pack's ipv6-without-ip-binding). */
+  readonly ipBinding: IpBinding;
   /** Builds the request handler once per cold start (see infra/entrypoints.ts). */
   readonly callbackFactory: aws.lambda.CallbackFactory<unknown, unknown>;
   /** What the function may read: its two parameters and the two secrets. */
@@ -49,7 +51,7 @@ export class SignerFunction extends pulumi.ComponentResource {
         memorySize: args.memorySize ?? 256,
         timeout: args.timeout ?? 10,
         codePathOptions: lambdaCodePathOptions(),
-        tags: { [COMPONENT_TAG]: "signer" },
+        tags: { [COMPONENT_TAG]: "signer", [IP_BINDING_TAG]: args.ipBinding },
       },
       { parent: this },
     );

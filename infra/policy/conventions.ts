@@ -80,3 +80,12 @@ export const REQUIRED_PRODUCTION_ALARMS: readonly {
   { namespace: "AWS/CloudFront", metricName: "4xxErrorRate" },
   { namespace: "AWS/CloudFront", metricName: "5xxErrorRate" },
 ];
+
+/**
+ * Tag on the signer and manifest edge functions: `refused` when they refuse IP-bound grants
+ * (the stack has IPv6 enabled), `allowed` otherwise. The policy `ipv6-without-ip-binding` reads it;
+ * a function without it counts as allowing IP binding.
+ */
+export const IP_BINDING_TAG = "signed-hls-cdn:ip-binding";
+
+export type IpBinding = "allowed" | "refused";

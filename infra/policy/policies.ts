@@ -9,6 +9,7 @@ import {
   keyGroupLimits,
   protectedBehaviorsTrustBothGroups,
 } from "./rules/key-groups";
+import { ipv6WithoutIpBinding } from "./rules/ipv6";
 import { leastPrivilege } from "./rules/least-privilege";
 import { productionStacksHaveAlarms } from "./rules/monitoring";
 import { mediaPackageOriginViaOac, s3OriginPrivateViaOac } from "./rules/origin";
@@ -34,4 +35,5 @@ export const policies: Policies = [
   rotationOutlivesSignedUrls,
   rotationOwnedValuesCreateOnly,
   productionStacksHaveAlarms,
+  ipv6WithoutIpBinding,
 ];

@@ -29,6 +29,14 @@ export function isExempt(
   return (config.exemptResources ?? []).some((entry) => entry === resource.name || entry === resource.urn);
 }
 
+/** Config property of the policies that tell components apart: name patterns used when no component tag is set. */
+export const COMPONENT_PATTERNS_SCHEMA = {
+  type: "object",
+  description:
+    "Regular expressions (case-insensitive) recognising a component from names when no signed-hls-cdn:component tag is set.",
+  properties: { signer: { type: "string" }, edge: { type: "string" }, rotation: { type: "string" } },
+} as const;
+
 /** Adds the common `exemptResources` property to a schema. */
 export function schemaWithExemptions(properties: PolicyConfigSchema["properties"] = {}): PolicyConfigSchema {
   return {

@@ -189,6 +189,26 @@ for (const trigger of EDGE_TRIGGERS) {
       assert.match(requested[0], /\/vod\/asset1\/720p\/index\.m3u8\?_HLS_msn=5&_HLS_part=1&Expires=/);
     });
 
+    it("IPv6 enabled (refuseIpBinding): an IP-bound grant is refused with 403 before any fetch; an unbound one plays", async () => {
+      const media = "#EXTM3U\n#EXTINF:2,\nseg1.m4s\n";
+      const files = { "/vod/asset1/720p/index.m3u8": { body: media } };
+      const { handler, logs, requested } = harness(trigger, files, { refuseIpBinding: true });
+      const bound = viewerRequest("/vod/asset1/720p/index._m3u8", { ip: "203.0.113.0/24" });
+      const refused = (await handler(requestEvent(trigger, bound))) as CloudFrontResultResponse;
+      assert.equal(refused.status, "403");
+      assert.match(JSON.stringify(logs), /ip-binding-refused/);
+      assert.deepEqual(requested, []);
+      const unbound = viewerRequest("/vod/asset1/720p/index._m3u8");
+      const played = (await handler(requestEvent(trigger, unbound))) as CloudFrontResultResponse;
+      assert.equal(played.status, "200");
+      // IPv6 off (the default): the same IP-bound grant plays.
+      const off = harness(trigger, files);
+      assert.equal(
+        ((await off.handler(requestEvent(trigger, bound))) as CloudFrontResultResponse).status,
+        "200",
+      );
+    });
+
     it("never signs beyond the viewer's expiry, and caps by the configured lifetime", async () => {
       const { handler } = harness(
         trigger,

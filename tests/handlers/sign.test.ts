@@ -130,6 +130,19 @@ describe("sign handler", () => {
     assert.equal(verifyRequest({ url, viewerIp: "192.0.2.7", now: now + 5 }, trusted()).accepted, false);
   });
 
+  it("IPv6 enabled (refuseIpBinding): refuses ipAddress with 400 ip-binding-refused, signs without it", async () => {
+    const { invoke } = setup({ refuseIpBinding: true });
+    for (const mode of ["url", "cookies"]) {
+      const refused = await invoke({ resource: "/v/x/seg.ts", ipAddress: "192.0.2.7", mode });
+      assert.equal(refused.statusCode, 400);
+      const error = (refused as { error: { code: string; message: string } }).error;
+      assert.equal(error.code, "ip-binding-refused");
+      assert.match(error.message, /ipv6Enabled/);
+      assert.doesNotMatch(JSON.stringify(refused), /Signature=|CloudFront-Signature/);
+    }
+    assert.equal((await invoke({ resource: "/v/x/seg.ts" })).statusCode, 200);
+  });
+
   it("works behind an AWS_IAM Function URL (JSON or base64 body)", async () => {
     const { handler } = setup();
     for (const base64 of [false, true]) {

@@ -119,6 +119,13 @@ describe("infra config: stack configuration validation", () => {
     assertRefused({ ...base, minIpPrefixLength: "33" }, /minIpPrefixLength/);
   });
 
+  it("ipv6Enabled: off by default so IP-bound URLs keep working; true or false only (issue 10.3)", () => {
+    assert.equal(CONFIG_DEFAULTS.ipv6Enabled, "false");
+    assert.equal(validateStackConfig(base, "dev").ipv6Enabled, false);
+    assert.equal(validateStackConfig({ ...base, ipv6Enabled: "true" }, "dev").ipv6Enabled, true);
+    assertRefused({ ...base, ipv6Enabled: "yes" }, /ipv6Enabled: "yes" must be true or false/);
+  });
+
   it("refuses a rotation interval that breaks the rotation invariant, and says why", () => {
     // 1800 + 7200 + 120 = 9120 s needed; 2h = 7200 s is too short.
     const raw = {

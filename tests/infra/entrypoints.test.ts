@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { validateStackConfig } from "../../infra/config";
-import { keySourceConfig, manifestEdgeConfig } from "../../infra/entrypoints";
+import * as pulumi from "@pulumi/pulumi";
+import { keySourceConfig, manifestEdgeConfig, signerConfig } from "../../infra/entrypoints";
 
 describe("infra entrypoints: handler configs from the stack config", () => {
   const base = { region: "eu-west-1", maxUrlLifetimeSeconds: "7200", defaultUrlLifetimeSeconds: "600" };
@@ -53,6 +54,21 @@ describe("infra entrypoints: handler configs from the stack config", () => {
     assert.deepEqual(edge.allowedHosts, ["media.example.com", "media-eu.example.com"]);
     assert.equal(edge.trigger, "origin-request");
     assert.equal(edge.fetchTimeoutMs, 9000);
+  });
+
+  it("ipv6Enabled: the signer and the edge refuse IP binding; by default neither does", async () => {
+    const read = (config: ReturnType<typeof validateStackConfig>) =>
+      new Promise<{ refuseIpBinding?: boolean }>((resolve) => {
+        signerConfig(config, pulumi.output("d111111abcdef8.cloudfront.net"), pulumi.output([])).apply(
+          resolve,
+        );
+      });
+    const on = validateStackConfig({ ...base, ipv6Enabled: "true" }, "dev");
+    const off = validateStackConfig(base, "dev");
+    assert.equal(manifestEdgeConfig(on).refuseIpBinding, true);
+    assert.equal(manifestEdgeConfig(off).refuseIpBinding, undefined);
+    assert.equal((await read(on)).refuseIpBinding, true);
+    assert.equal((await read(off)).refuseIpBinding, undefined);
   });
 
   it("edge CORS: the stack's corsOrigins, with credentials in cookie mode; none without origins", () => {

@@ -315,6 +315,15 @@ for (const stack of ["dev", "prod"] as const) {
       }
     });
 
+    it("keeps IPv6 off (ipv6Enabled default) so IP-bound grants work, and tags signer and edge for the policy pack", () => {
+      const distribution = ofType(run, T.distribution)[0].inputs as Record<string, unknown>;
+      assert.equal(distribution.isIpv6Enabled, false);
+      for (const name of ["signer", "manifest-edge"]) {
+        const tags = resourceNamed(run, T.lambda, name).inputs.tags as Record<string, string>;
+        assert.equal(tags["signed-hls-cdn:ip-binding"], "allowed", name);
+      }
+    });
+
     it("reaches the origin privately: S3 through OAC and a distribution-scoped policy, or HTTPS only", () => {
       const distribution = ofType(run, T.distribution)[0];
       const [origin] = distribution.inputs.origins as Record<string, unknown>[];
@@ -690,6 +699,14 @@ describe("infra program under mocks: config errors stop the program", function (
       runProgram("prod", { certificateArn: "" }),
       /certificateArn: required when aliases are set/,
     );
+  });
+  it("ipv6Enabled true: the distribution answers IPv6 and the signer and edge are tagged as refusing IP binding", async () => {
+    const run = await runProgram("dev", { ipv6Enabled: "true" });
+    assert.equal((ofType(run, T.distribution)[0].inputs as Record<string, unknown>).isIpv6Enabled, true);
+    for (const name of ["signer", "manifest-edge"]) {
+      const tags = resourceNamed(run, T.lambda, name).inputs.tags as Record<string, string>;
+      assert.equal(tags["signed-hls-cdn:ip-binding"], "refused", name);
+    }
   });
   it("follows overrides: origin-request trigger and an HTTPS origin on dev", async () => {
     const run = await runProgram("dev", {

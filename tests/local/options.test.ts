@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { CONFIG_DEFAULTS } from "../../infra/config";
 import { OptionsError, defaultOptions, parseOptions } from "../../local/options";
 
 describe("local stack options", () => {
@@ -20,6 +21,15 @@ describe("local stack options", () => {
     assert.equal(options.live, false);
     assert.equal(options.stateDir, undefined);
     assert.equal(parseOptions(["--help"], {}), "help");
+  });
+
+  it("ipv6Enabled: the stack config's default, on with --ipv6 or LOCAL_IPV6=1", () => {
+    assert.equal(String(defaultOptions().ipv6Enabled), CONFIG_DEFAULTS.ipv6Enabled);
+    const flag = parseOptions(["--ipv6"], {});
+    const env = parseOptions([], { LOCAL_IPV6: "1" });
+    assert.ok(flag !== "help" && env !== "help");
+    assert.equal(flag.ipv6Enabled, true);
+    assert.equal(env.ipv6Enabled, true);
   });
 
   it("refuses a rotation period shorter than key max age + URL lifetime + clock skew", () => {

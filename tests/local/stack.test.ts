@@ -78,6 +78,22 @@ describe("local stack wiring", function () {
     });
   });
 
+  it("mirrors ipv6Enabled: IP-bound signing works by default and is refused with --ipv6", async () => {
+    for (const ipv6Enabled of [false, true]) {
+      stack = await startLocalStack(
+        { ...options, stateDir: undefined, ipv6Enabled },
+        { log: () => undefined },
+      );
+      const endpoint = { region: stack.region, signer: { functionUrl: loopback(stack.urls.signer) } };
+      const client = createSignerClient(endpoint, { credentials: stack.signerCredentials });
+      const request = { resource: "/ts/master.m3u8", ipAddress: "192.0.2.7" };
+      if (ipv6Enabled) await assert.rejects(client.sign(request), { status: 400 });
+      else assert.match((await client.sign(request)).url, /[?&]Policy=/);
+      await stack.close();
+      stack = undefined;
+    }
+  });
+
   it("the app authorises only catalog assets and known modes, and reports keys and rotations", async () => {
     stack = await startLocalStack({ ...options, stateDir: undefined }, { log: () => undefined });
     const session = new URL("/api/session", stack.urls.page).toString();

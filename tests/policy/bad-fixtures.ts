@@ -2,7 +2,7 @@
  * One or more unsafe changes per policy, each applied to a fresh good stack,
  * with exactly the violations the policy must report (one regex each).
  */
-import { ROTATION_TIMING_TAGS } from "../../infra/policy/conventions";
+import { IP_BINDING_TAG, ROTATION_TIMING_TAGS } from "../../infra/policy/conventions";
 import {
   ACCOUNT,
   EDGE_VERSION_ARN,
@@ -666,6 +666,29 @@ export const BAD_FIXTURES: BadFixture[] = [
     },
     expected: [/alarm "monitoring-alarm-0" notifies no SNS topic/],
   },
+
+  // ipv6-without-ip-binding
+  {
+    policy: "ipv6-without-ip-binding",
+    title: "IPv6 enabled while the signer and the edge accept IP-bound grants",
+    mutate: (stack) => {
+      stack.get(DISTRIBUTION).inputs.isIpv6Enabled = true;
+      stack.get(FUNCTION, "signer").inputs.tags = { [IP_BINDING_TAG]: "allowed" };
+    },
+    expected: [
+      /signer function "signer" allows IP-bound grants \(signed-hls-cdn:ip-binding=allowed\) while distribution "\S+" has isIpv6Enabled true/,
+      /edge function "manifest-edge" allows IP-bound grants \(signed-hls-cdn:ip-binding=\(not set\)\)/,
+    ],
+  },
+  {
+    policy: "ipv6-without-ip-binding",
+    title: "IPv6 enabled, only the signer refusing IP binding",
+    mutate: (stack) => {
+      stack.get(DISTRIBUTION).inputs.isIpv6Enabled = true;
+      stack.get(FUNCTION, "signer").inputs.tags = { [IP_BINDING_TAG]: "refused" };
+    },
+    expected: [/edge function "manifest-edge" allows IP-bound grants/],
+  },
 ];
 
 /** Changes that look risky but are safe: each must produce no violation of the named policy. */
@@ -678,6 +701,25 @@ export const SAFE_CHANGES: BadFixture[] = [
         for (const resource of stack.resources.filter((candidate) => candidate.type === type))
           stack.resources.splice(stack.resources.indexOf(resource), 1);
       }
+    },
+    expected: [],
+  },
+  {
+    policy: "ipv6-without-ip-binding",
+    title: "IPv6 enabled with the signer and the edge refusing IP binding",
+    mutate: (stack) => {
+      stack.get(DISTRIBUTION).inputs.isIpv6Enabled = true;
+      for (const name of ["signer", "manifest-edge"])
+        stack.get(FUNCTION, name).inputs.tags = { [IP_BINDING_TAG]: "refused" };
+    },
+    expected: [],
+  },
+  {
+    policy: "ipv6-without-ip-binding",
+    title: "IP binding allowed on a distribution with IPv6 disabled",
+    mutate: (stack) => {
+      stack.get(DISTRIBUTION).inputs.isIpv6Enabled = false;
+      stack.get(FUNCTION, "signer").inputs.tags = { [IP_BINDING_TAG]: "allowed" };
     },
     expected: [],
   },

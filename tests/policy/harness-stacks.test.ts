@@ -212,6 +212,15 @@ const CASES: HarnessCase[] = [
     },
     expected: [/production stack has no alarm on AWS\/CloudFront 4xxErrorRate/],
   },
+  {
+    policy: "ipv6-without-ip-binding",
+    title: "IPv6 switched on by hand while the program allows IP binding",
+    mutate: (stack) => change(find(stack, DISTRIBUTION, "cdn"), (props) => (props.isIpv6Enabled = true)),
+    expected: [
+      /signer function "signer" allows IP-bound grants \(signed-hls-cdn:ip-binding=allowed\)/,
+      /edge function "manifest-edge" allows IP-bound grants \(signed-hls-cdn:ip-binding=allowed\)/,
+    ],
+  },
 ];
 
 describe("policy pack over the mocked Pulumi program", function () {

@@ -14,7 +14,7 @@ import {
   type Statement,
 } from "../iam-document";
 import { T, componentOf, componentPatterns, isRecord, knownItems, knownOr } from "../resources";
-import { configWithDefaults, isExempt, schemaWithExemptions } from "../support";
+import { COMPONENT_PATTERNS_SCHEMA, configWithDefaults, isExempt, schemaWithExemptions } from "../support";
 
 /** Actions without resource-level permissions: IAM only accepts `Resource: "*"` for them. */
 export const WILDCARD_RESOURCE_ACTIONS = [
@@ -222,12 +222,7 @@ export const leastPrivilege: ResourceValidationPolicy = {
       default: 2,
       description: "How many distinct secrets one signer/edge policy may read (the two key secrets).",
     },
-    componentPatterns: {
-      type: "object",
-      description:
-        "Regular expressions (case-insensitive) recognising a component from names when no signed-hls-cdn:component tag is set.",
-      properties: { signer: { type: "string" }, edge: { type: "string" }, rotation: { type: "string" } },
-    },
+    componentPatterns: COMPONENT_PATTERNS_SCHEMA,
   }),
   validateResource: (args, reportViolation) => {
     const relevant: string[] = [

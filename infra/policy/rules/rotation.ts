@@ -11,7 +11,7 @@ import {
   type RotationTimingField,
 } from "../conventions";
 import { T, componentOf, componentPatterns, knownOr, tagsOf, type ResourceView } from "../resources";
-import { configWithDefaults } from "../support";
+import { COMPONENT_PATTERNS_SCHEMA, configWithDefaults } from "../support";
 
 type Timing = Partial<Record<RotationTimingField, number>>;
 
@@ -102,12 +102,7 @@ export const rotationOutlivesSignedUrls: StackValidationPolicy = {
         default: false,
         description: "Accept a disabled rotation schedule (rotation by hand only).",
       },
-      componentPatterns: {
-        type: "object",
-        description:
-          "Regular expressions (case-insensitive) recognising a component from names when no signed-hls-cdn:component tag is set.",
-        properties: { signer: { type: "string" }, edge: { type: "string" }, rotation: { type: "string" } },
-      },
+      componentPatterns: COMPONENT_PATTERNS_SCHEMA,
     },
   },
   validateStack: (args, reportViolation) => {
