@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { checkOptions, defaultOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import type { EdgeRequestEntry } from "../../local/edge";
-import { getAsLocalhost } from "../support/edge-get";
+import { sendToLocal } from "../support/local-stack-client";
 import { requireTool } from "../support/tools";
 
 interface Run {
@@ -35,7 +35,7 @@ function runFfmpeg(ffmpeg: string, args: string[], limitMs: number): Promise<Run
 
 /** GET through the edge keeping the URL's localhost Host; the body, or a rejection unless 200. */
 async function getThroughEdge(url: string, cookie: string): Promise<string> {
-  const reply = await getAsLocalhost(url, cookie ? { cookie } : {});
+  const reply = await sendToLocal(url, cookie ? { cookie } : {});
   if (reply.status !== 200) throw new Error(`${reply.status} for ${new URL(url).pathname}: ${reply.reason}`);
   return reply.text;
 }
