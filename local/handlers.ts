@@ -4,6 +4,7 @@
  * from the local options (the same fields a stack's config fills) and adapts
  * transport only.
  */
+import { keyCacheLine } from "../functions/observability/metrics";
 import { createManifestHandler, type ManifestHandler } from "../functions/handlers/manifest-edge";
 import { createSignHandler, type SignResponse } from "../functions/handlers/sign";
 import { createActiveKeyProvider, createTrustedKeyProvider, type KeyCacheEvent } from "../functions/keys";
@@ -99,11 +100,11 @@ export function createLocalSigner(context: LocalHandlerContext): LocalSigner {
   };
 }
 
-/** Key cache events worth a line: a new key picked up, or a failed refresh. */
+/** Key cache events worth a line (a new key picked up, or a failed refresh), in the deployed log schema. */
 function keyCacheReport(component: string, log: (line: string) => void) {
   return (event: KeyCacheEvent) => {
     if (event.event === "key-loaded" && !event.changed) return;
-    log(`${component}: ${JSON.stringify(event)}`);
+    log(`${component}: ${JSON.stringify(keyCacheLine(event))}`);
   };
 }
 
