@@ -384,7 +384,8 @@ export function createManifestHandler(
       edgeSignedLine(
         context,
         {
-          urisSigned: stats.rewritten,
+          // A cookie viewer's children are renamed, not signed (playlist-signing.ts): none counts then.
+          urisSigned: signatures > 0 ? stats.rewritten : 0,
           untouched: stats.untouched,
           bytes: built.bytes,
           limitBytes,

@@ -6,6 +6,7 @@
  * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-choosing-signed-urls-cookies.html#private-content-using-signed-urls-and-cookies):
  * a signature in the child URI would outvote every renewed cookie.
  */
+import { extractMetrics } from "../../functions/observability/emf";
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { generateKeyPair, Signer, verifyRequest } from "../../functions/cloudfront";
@@ -69,9 +70,10 @@ for (const trigger of EDGE_TRIGGERS) {
           body: Buffer.from(new URL(url).pathname.endsWith("/master.m3u8") ? masterPlaylist(3) : MEDIA),
         }),
         now: () => clock,
-        log: () => undefined,
+        log: (line) => logs.push(line),
       },
     );
+    const logs: object[] = [];
     const get = async (path: string, cookie: string) =>
       (await handler(
         requestEvent(trigger, { uri: path, headers: { Cookie: cookie } }),
@@ -85,6 +87,12 @@ for (const trigger of EDGE_TRIGGERS) {
       assert.doesNotMatch(text, /Signature=|Policy=|Key-Pair-Id=|Expires=/);
       assert.match(text, /\n1080p\/index\._m3u8\n/);
       assert.doesNotMatch(text, /\.m3u8(\n|"|$)/);
+      // The outcome metric counts signatures written, not renames: zero here.
+      const metrics = Object.fromEntries(
+        extractMetrics(logs[logs.length - 1]).map((metric) => [metric.name, metric.value]),
+      );
+      assert.equal(metrics.PlaylistsSigned, 1);
+      assert.equal(metrics.UrisSigned, 0);
 
       const media = bodyOf(await get("/vod/asset1/720p/index._m3u8", cookieHeader(NOW, 30)));
       // In scope: renamed only; out of the asset folder's scope or on another host: exactly as written.
