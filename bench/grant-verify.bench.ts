@@ -8,8 +8,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { generateKeyPair, Signer, type KeyAlgorithm } from "../functions/cloudfront";
-import { grantSignedByStack } from "../functions/handlers/grant-verification";
-import { signPlaylist } from "../functions/handlers/playlist-signing";
+import { grantSignedByStack } from "../functions/handlers/manifest-edge/grant-verification";
+import { signPlaylist } from "../functions/handlers/manifest-edge/playlist-signing";
 import { fixedTrustedKeys } from "../functions/keys";
 import { masterPlaylist, vodMediaPlaylist } from "../tests/support/playlists";
 

@@ -6,9 +6,9 @@
  */
 import { performance } from "node:perf_hooks";
 import { generateKeyPair, Signer, type KeyAlgorithm } from "../functions/cloudfront";
-import { playlistResponse } from "../functions/handlers/manifest-response";
-import { signPlaylist } from "../functions/handlers/playlist-signing";
-import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, EDGE_TRIGGERS } from "../functions/limits";
+import { playlistResponse } from "../functions/handlers/manifest-edge/manifest-response";
+import { signPlaylist } from "../functions/handlers/manifest-edge/playlist-signing";
+import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, EDGE_TRIGGERS } from "../contract/limits";
 import { masterPlaylist, vodMediaPlaylist } from "../tests/support/playlists";
 
 const HOST = "d111111abcdef8.cloudfront.net";

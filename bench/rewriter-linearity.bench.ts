@@ -3,7 +3,7 @@
  * we could craft against it, next to a normal VOD media playlist's, in one run
  * (each row timed alternately with the VOD playlist, ratios from the same
  * rounds). That the work is linear in the input is counted, not timed, in
- * tests/hls/linearity.test.ts.
+ * tests/functions/hls/linearity.test.ts.
  *
  * A playlist made only of URIs grows ~200x (every URI gets the signed query):
  * its time is the time to build the output, which the edge stops at the
@@ -15,9 +15,9 @@
  */
 import { performance } from "node:perf_hooks";
 import { generateKeyPair, Signer } from "../functions/cloudfront";
-import type { CloudFrontResultResponse } from "../functions/handlers/cloudfront-events";
+import type { CloudFrontResultResponse } from "../functions/handlers/manifest-edge/cloudfront-events";
 import { PlaylistError, playlistPolicy, rewritePlaylist } from "../functions/hls";
-import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, largestPlaylistForResponse } from "../functions/limits";
+import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, largestPlaylistForResponse } from "../contract/limits";
 import { handlerServing, signedViewerEvent } from "../tests/support/manifest-edge";
 import { vodMediaPlaylist } from "../tests/support/playlists";
 

@@ -5,9 +5,9 @@
  * concurrent load. Prints ratios, not bare times.
  */
 import { performance } from "node:perf_hooks";
-import { createSignHandler } from "../functions/handlers/sign";
+import { createSignHandler } from "../functions/handlers/sign/sign";
 import { createActiveKeyProvider } from "../functions/keys";
-import { InMemoryCloud } from "../functions/rotation/memory";
+import { InMemoryCloud } from "../local/memory-cloud";
 import type { KeyAlgorithm } from "../functions/cloudfront/types";
 
 const PREFIX = "/cloudfront-signer/bench";

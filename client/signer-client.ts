@@ -23,7 +23,7 @@ import { Sha256 } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { APP_CONFIG_SCHEMA_VERSION, type AppConfig } from "../infra/app-config";
-import type { SignRequest, SignResponse } from "../functions/handlers/sign";
+import type { SignRequest, SignResponse } from "../functions/handlers/sign/sign";
 
 export type { SignRequest, SignResponse };
 

@@ -4,7 +4,7 @@
  * applications may import this file without Pulumi.
  */
 import type { HashAlgorithm, KeyAlgorithm } from "../functions/cloudfront/types";
-import type { EdgeTrigger } from "../functions/limits";
+import type { EdgeTrigger } from "../contract/limits";
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. */
 export const APP_CONFIG_SCHEMA_VERSION = 1;

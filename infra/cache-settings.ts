@@ -1,12 +1,12 @@
 /**
  * What each kind of behavior puts in its cache key (and so forwards to the
- * origin), as plain data derived from infra/behaviors.ts. Pure: the
+ * origin), as plain data derived from contract/behaviors.ts. Pure: the
  * distribution component turns it into CachePolicy resources and the tests
  * read it directly.
  */
-import { LL_HLS_QUERY_PARAMETERS, type BehaviorKind } from "./behaviors";
-import type { EdgeTrigger } from "../functions/limits";
-import { FORWARDED_GRANT_HEADER } from "../functions/handlers/forwarded-grant";
+import { LL_HLS_QUERY_PARAMETERS, type BehaviorKind } from "../contract/behaviors";
+import type { EdgeTrigger } from "../contract/limits";
+import { FORWARDED_GRANT_HEADER } from "../functions/handlers/manifest-edge/forwarded-grant";
 
 /** CloudFront's signed-request cookies: the manifest cache key keeps viewers apart by them. */
 export const SIGNED_COOKIE_NAMES = [
@@ -25,7 +25,7 @@ export const VIEWER_ORIGIN_HEADER = "Origin";
 /**
  * Headers of the manifest key with the origin-request trigger: Host and Origin
  * (above), and the grant a viewer-request CloudFront Function copies from what
- * CloudFront verified (functions/handlers/forwarded-grant.ts), since the
+ * CloudFront verified (functions/handlers/manifest-edge/forwarded-grant.ts), since the
  * signing query parameters never reach an origin-request event.
  */
 export const ORIGIN_REQUEST_MANIFEST_HEADERS = [
@@ -58,7 +58,7 @@ const ONE_YEAR = 31536000;
  *   With origin-request the viewer's `Host` is in the key too: without it
  *   CloudFront hands the function the origin's Host, and a canned signed URL
  *   names no host, so a viewer on a second alias would get URIs for the first
- *   (functions/handlers/viewer-host.ts). It is safe because the function
+ *   (functions/handlers/manifest-edge/viewer-host.ts). It is safe because the function
  *   answers every request of this behavior itself (the origin never sees the
  *   viewer's Host), and free because the signed query or cookies already make
  *   every key unique. viewer-request events carry the viewer's Host anyway.

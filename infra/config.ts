@@ -18,7 +18,7 @@ import {
   EDGE_TIMEOUT_LIMIT_SECONDS,
   EDGE_TRIGGERS,
   type EdgeTrigger,
-} from "../functions/limits";
+} from "../contract/limits";
 import { MONITORING_CONFIG_DEFAULTS, readMonitoringConfig, type MonitoringConfig } from "./monitoring-config";
 
 /** Pulumi project name: the config namespace (`signed-hls-cdn:<key>`). */

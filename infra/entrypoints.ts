@@ -12,11 +12,11 @@ import {
   checkManifestEdgeConfig,
   FUNCTION_BUDGET_MS,
   type ManifestEdgeConfig,
-} from "../functions/handlers/manifest-edge";
-import { manifestEdgeLambda } from "../functions/handlers/manifest-edge-lambda";
-import type { CloudFrontRequestEvent } from "../functions/handlers/cloudfront-events";
-import { createRotationHandler, type RotationHandlerConfig } from "../functions/handlers/rotate";
-import { createSignHandler, type SignHandlerConfig } from "../functions/handlers/sign";
+} from "../functions/handlers/manifest-edge/manifest-edge";
+import { manifestEdgeLambda } from "../functions/handlers/manifest-edge/manifest-edge-lambda";
+import type { CloudFrontRequestEvent } from "../functions/handlers/manifest-edge/cloudfront-events";
+import { createRotationHandler, type RotationHandlerConfig } from "../functions/handlers/rotate/rotate";
+import { createSignHandler, type SignHandlerConfig } from "../functions/handlers/sign/sign";
 import type { StackConfig } from "./config";
 
 type Factory = aws.lambda.CallbackFactory<unknown, unknown>;
@@ -68,7 +68,7 @@ export function manifestEdgeConfig(config: StackConfig): ManifestEdgeDeployConfi
     fetchTimeoutMs: config.edgeTimeoutSeconds * 1000 - FUNCTION_BUDGET_MS,
     playlistLifetimeSeconds: config.maxUrlLifetimeSeconds,
     keySource: keySourceConfig(config),
-    // The same origins and credentials flag as the response headers policy (functions/handlers/edge-cors.ts).
+    // The same origins and credentials flag as the response headers policy (functions/handlers/manifest-edge/edge-cors.ts).
     ...(config.corsOrigins.length > 0
       ? { cors: { origins: [...config.corsOrigins], allowCredentials: config.cookieMode } }
       : {}),

@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { MANIFEST_SUFFIX } from "./behaviors";
+import { MANIFEST_SUFFIX } from "../contract/behaviors";
 import { dynamicAccountSettings, explicitProviderArgs, stackAwsConfig } from "./aws-account";
 import type { StackConfig } from "./config";
 import { APP_CONFIG_SCHEMA_VERSION, type AppConfig } from "./app-config";

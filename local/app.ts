@@ -7,7 +7,7 @@
 import { readFile, readdir, stat } from "node:fs/promises";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { join } from "node:path";
-import { PLAYLIST_SUFFIX } from "../infra/behaviors";
+import { PLAYLIST_SUFFIX } from "../contract/behaviors";
 import { HttpError, readJsonBody, sendError, sendJson, sendText } from "./http";
 
 export type SessionMode = "url" | "cookies";

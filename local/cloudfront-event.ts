@@ -11,14 +11,17 @@ import type {
   CloudFrontRequest,
   CloudFrontRequestEvent,
   CloudFrontResultResponse,
-} from "../functions/handlers/cloudfront-events";
-import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, type EdgeTrigger } from "../functions/limits";
+} from "../functions/handlers/manifest-edge/cloudfront-events";
+import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, type EdgeTrigger } from "../contract/limits";
 import { isSigningParameter, parameterName } from "../functions/cloudfront/query";
-import { acceptsGzip } from "../functions/handlers/manifest-response";
+import { acceptsGzip } from "../functions/handlers/manifest-edge/manifest-response";
 import { SIGNED_COOKIE_NAMES, type CacheSettings } from "../infra/cache-settings";
 import { runViewerFunction } from "./viewer-function";
 
-export type { CloudFrontHeaders, CloudFrontRequestEvent } from "../functions/handlers/cloudfront-events";
+export type {
+  CloudFrontHeaders,
+  CloudFrontRequestEvent,
+} from "../functions/handlers/manifest-edge/cloudfront-events";
 export interface EventContext {
   readonly trigger: EdgeTrigger;
   /** The distribution's domain, e.g. `localhost` (CloudFront: `d111111abcdef8.cloudfront.net`). */

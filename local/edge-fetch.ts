@@ -5,7 +5,7 @@
  * `*.m3u8` behavior verifies it like any viewer request).
  */
 import { request } from "node:http";
-import type { FetchText } from "../functions/handlers/playlist-fetch";
+import type { FetchText } from "../functions/handlers/manifest-edge/playlist-fetch";
 import { LOOPBACK_HOST } from "./http";
 
 export function fetchThroughEdge(distributionDomain: string, edgePort: number): FetchText {

@@ -1,6 +1,6 @@
 /**
  * The local edge: behaves like the distribution. Every request is matched to
- * a cache behavior from infra/behaviors.ts and must carry a signed URL or
+ * a cache behavior from contract/behaviors.ts and must carry a signed URL or
  * signed cookies that our verifier accepts against the keys the key groups
  * trust right now; `*._m3u8` runs the very manifest handler that is deployed
  * to Lambda@Edge, with CloudFront's event shape; everything else goes to the
@@ -15,12 +15,12 @@ import {
   type RequestListener,
   type ServerResponse,
 } from "node:http";
-import { behaviorForPath, forwardsGrant } from "../infra/behaviors";
+import { behaviorForPath, forwardsGrant } from "../contract/behaviors";
 import { cacheSettingsFor } from "../infra/cache-settings";
-import { GRANT_FORWARDING_FUNCTION_CODE } from "../functions/handlers/forwarded-grant";
+import { GRANT_FORWARDING_FUNCTION_CODE } from "../functions/handlers/manifest-edge/forwarded-grant";
 import { verifyRequest } from "../functions/cloudfront/verifier";
 import type { TrustedKeys } from "../functions/cloudfront/types";
-import type { EdgeTrigger } from "../functions/limits";
+import type { EdgeTrigger } from "../contract/limits";
 import {
   isGeneratedResponse,
   requestEvent,
@@ -187,7 +187,7 @@ export function createEdge(options: EdgeOptions): LocalEdge {
       const result = await options.manifestHandler(event);
       if (isGeneratedResponse(result)) {
         // The response headers policy is not counted on for a generated response (the stricter
-        // reading, functions/handlers/edge-cors.ts): its CORS headers are the function's own.
+        // reading, functions/handlers/manifest-edge/edge-cors.ts): its CORS headers are the function's own.
         const generated = toHttpReply(result, options.trigger);
         return reply(
           request,

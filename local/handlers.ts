@@ -5,11 +5,14 @@
  * transport only.
  */
 import { keyCacheLine } from "../functions/observability/metrics";
-import { createManifestHandler, type ManifestHandler } from "../functions/handlers/manifest-edge";
-import { createSignHandler, type SignResponse } from "../functions/handlers/sign";
+import {
+  createManifestHandler,
+  type ManifestHandler,
+} from "../functions/handlers/manifest-edge/manifest-edge";
+import { createSignHandler, type SignResponse } from "../functions/handlers/sign/sign";
 import { createActiveKeyProvider, createTrustedKeyProvider, type KeyCacheEvent } from "../functions/keys";
 import type { RotationRunResult } from "../functions/rotation";
-import { createRotationHandler } from "../functions/handlers/rotate";
+import { createRotationHandler } from "../functions/handlers/rotate/rotate";
 import { createSignerClient, SignerClientError } from "../client/signer-client";
 import { fetchThroughEdge } from "./edge-fetch";
 import type { SessionMode, SignedSession, SignerClient } from "./app";

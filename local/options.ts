@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { DEFAULT_IPV6_ENABLED } from "../functions/cloudfront/ip";
 import type { KeyAlgorithm } from "../functions/cloudfront/types";
-import type { EdgeTrigger } from "../functions/limits";
+import type { EdgeTrigger } from "../contract/limits";
 
 export interface LocalStackOptions {
   /** Port of the page and app; the edge, signer API and origin take the next three. 0: ephemeral ports for all. */

@@ -1,19 +1,19 @@
 /**
  * The local stand-in for CloudFront key groups, SSM and Secrets Manager: the
- * in-memory model from functions/rotation/memory, persisted to a JSON file
+ * in-memory model from local/memory-cloud, persisted to a JSON file
  * under the state dir (mode 0600, it holds private keys) so a restart keeps
  * the keys. Seeded the way the Pulumi program creates a stack: two key
- * groups trusted by every behavior of infra/behaviors.ts, two secrets, the
+ * groups trusted by every behavior of contract/behaviors.ts, two secrets, the
  * SSM parameters pointing at the first.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_BEHAVIOR, ORDERED_BEHAVIORS } from "../infra/behaviors";
+import { DEFAULT_BEHAVIOR, ORDERED_BEHAVIORS } from "../contract/behaviors";
 import type { KeyAlgorithm, TrustedKeys } from "../functions/cloudfront/types";
 import type { KeySourceConfig } from "../functions/keys/config";
 import { parameterNames } from "../functions/keys/types";
 import type { RotationConfig } from "../functions/rotation/config";
-import { InMemoryCloud, type SeededStack } from "../functions/rotation/memory";
+import { InMemoryCloud, type SeededStack } from "./memory-cloud";
 
 /** The SSM prefix of the local stack (what `parameterPrefix` is in a deployed stack's config). */
 export const LOCAL_PARAMETER_PREFIX = "/cloudfront-signer/local";

@@ -8,7 +8,10 @@
  * Header changes come back into the request; a changed query or cookie set is
  * rebuilt from the function's objects, an unchanged one keeps its exact bytes.
  */
-import type { CloudFrontHeaders, CloudFrontRequest } from "../functions/handlers/cloudfront-events";
+import type {
+  CloudFrontHeaders,
+  CloudFrontRequest,
+} from "../functions/handlers/manifest-edge/cloudfront-events";
 
 interface FunctionValue {
   value: string;

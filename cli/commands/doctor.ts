@@ -1,5 +1,5 @@
 /** `signed-hls-cdn doctor`: checks every invariant of a deployed stack; exits 1 naming each violation and its fix. Reads only. */
-import { MAX_PUBLIC_KEYS_PER_ACCOUNT } from "../../functions/limits";
+import { MAX_PUBLIC_KEYS_PER_ACCOUNT } from "../../contract/limits";
 import { DEFAULT_OVERDUE_MARGIN_SECONDS } from "../../functions/observability/metrics";
 import { diagnoseStack, DOCTOR_CHECKS, readStackStatus } from "../../functions/rotation/stack-status";
 import { parseFlags, seconds } from "../args";

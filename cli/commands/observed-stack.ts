@@ -8,8 +8,8 @@
 import type { AppConfig } from "../../infra/app-config";
 import { AwsAuditReader } from "../../functions/rotation/aws/audit-reader";
 import { AwsPublicKeyLister } from "../../functions/rotation/aws/public-keys";
-import { InMemoryCloud } from "../../functions/rotation/memory";
-import { memoryAuditReader, memoryPublicKeyLister } from "../../functions/rotation/memory/public-keys";
+import { InMemoryCloud } from "../../local/memory-cloud";
+import { memoryAuditReader, memoryPublicKeyLister } from "../../local/memory-cloud/public-keys";
 import type { AuditReader, PublicKeyLister } from "../../functions/rotation/stack-status";
 import type { RotationConfig } from "../../functions/rotation";
 import { readTextFile } from "../args";

@@ -1,7 +1,7 @@
 /** `signed-hls-cdn rewrite`: a playlist on stdin, signed on stdout exactly as the manifest edge function would answer the viewer. */
 import { Signer } from "../../functions/cloudfront/signer";
 import { readSignedRequest, stripSigningParameters } from "../../functions/cloudfront/verifier";
-import { signPlaylist } from "../../functions/handlers/playlist-signing";
+import { signPlaylist } from "../../functions/handlers/manifest-edge/playlist-signing";
 import { PlaylistError, type ViewerGrant } from "../../functions/hls";
 import { parseFlags, readTextFile, required, seconds } from "../args";
 import { EXIT, UsageError, type CommandIo } from "../io";

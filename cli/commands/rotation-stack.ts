@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { parameterNames } from "../../functions/keys/types";
 import type { AuditEvent, AuditSink, RotationConfig, RotationPorts } from "../../functions/rotation";
 import { awsRotationPorts } from "../../functions/rotation/aws";
-import { InMemoryCloud } from "../../functions/rotation/memory";
+import { InMemoryCloud } from "../../local/memory-cloud";
 import { readTextFile, required, seconds } from "../args";
 import { UsageError, type CommandIo } from "../io";
 

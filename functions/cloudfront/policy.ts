@@ -3,7 +3,7 @@
  * byte, the custom policy we emit, and a strict parser for policies viewers
  * present (one statement, only the conditions CloudFront knows).
  */
-import { MAX_EPOCH_SECONDS } from "../limits";
+import { MAX_EPOCH_SECONDS } from "../../contract/limits";
 import { SigningInputError } from "./errors";
 import { normalizeIpv4Cidr, printable } from "./ip";
 import type { PolicyStatement } from "./types";

@@ -3,7 +3,7 @@
  * what the viewer presented: same or earlier expiry, same IP binding and
  * not-before; the resource is the viewer's folder or one inside it, except for
  * a grant naming one URL, which gets that playlist's folder (the asset folder;
- * functions/handlers/grant-scope.ts refuses the root and any folder a wildcard
+ * functions/handlers/shared/grant-scope.ts refuses the root and any folder a wildcard
  * grant does not contain). Structurally identical to the signing core's
  * PolicyStatement, so a caller passes it straight to `signedQueryFor`.
  */

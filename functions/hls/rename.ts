@@ -1,7 +1,7 @@
 /**
  * The one rule that sends child playlists back through the manifest edge
  * function: a path ending in `.m3u8` ends in `._m3u8` instead. The suffixes
- * equal infra/behaviors.ts MANIFEST_SUFFIX / PLAYLIST_SUFFIX (a test checks it);
+ * equal contract/behaviors.ts MANIFEST_SUFFIX / PLAYLIST_SUFFIX (a test checks it);
  * they are repeated here because functions/hls depends on nothing in infra.
  */
 export const RAW_PLAYLIST_SUFFIX = ".m3u8";

@@ -34,7 +34,7 @@ export interface RewriteOptions {
    * `?`/`&`), or a function producing it. The function is called at most once, and not at all when
    * no URI needs a signature: one signature per playlist at most. `null`: no signature at all, the
    * URIs the policy covers are only renamed (`.m3u8` -> `._m3u8`): the viewer's signed cookies
-   * authorise them (cookie mode, see functions/handlers/playlist-signing.ts).
+   * authorise them (cookie mode, see functions/handlers/manifest-edge/playlist-signing.ts).
    */
   readonly signedQuery: string | ((policy: PlaylistPolicy) => string) | null;
   /** Hosts (`host` or `host:port`, as in URL.host) whose URIs may be signed. Default: the playlist URL's host. */

@@ -4,7 +4,7 @@
  * and write the reference back in its shortest form that still resolves to
  * the same absolute URL. Pure; never throws for any input string.
  */
-import { MAX_SIGNED_REFERENCE_CHARACTERS } from "../limits";
+import { MAX_SIGNED_REFERENCE_CHARACTERS } from "../../contract/limits";
 import { PlaylistError } from "./errors";
 import { RAW_PLAYLIST_SUFFIX, edgePlaylistPath, renameReference } from "./rename";
 import { hasReferences, substitute, type QueryValue, type Variables } from "./variables";

@@ -5,7 +5,7 @@
  * playlist, which the edge never sees together with this one, so a reference
  * to it is unresolvable and the URI is left exactly as written.
  */
-import { MAX_VARIABLE_VALUE_CHARACTERS } from "../limits";
+import { MAX_VARIABLE_VALUE_CHARACTERS } from "../../contract/limits";
 import { attributeValue, scanAttributes } from "./attributes";
 
 /** Variable name -> value, or `undefined` when defined but not resolvable here (IMPORT, duplicates, missing query parameter). */

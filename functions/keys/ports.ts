@@ -1,6 +1,6 @@
 /**
  * What key loading needs from the outside world: two reads. The AWS adapter
- * (aws-source.ts) and the in-memory model (functions/rotation/memory) both
+ * (aws-source.ts) and the in-memory model (local/memory-cloud) both
  * implement it, so tests and the local stack run the real cache.
  */
 export interface KeySourcePort {

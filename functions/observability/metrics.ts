@@ -164,7 +164,7 @@ export function edgeFailureLine(
 
 // ---------------------------------------------------------------- signer
 
-/** The outcome fields of a signer log entry (functions/handlers/sign-log.ts). */
+/** The outcome fields of a signer log entry (functions/handlers/sign/sign-log.ts). */
 export interface SignerOutcome {
   readonly mode?: string;
   readonly status?: number;

@@ -5,7 +5,7 @@
  * was last the active key.
  */
 import type { KeyAlgorithm } from "../cloudfront/types";
-import { MAX_KEY_GROUPS_PER_BEHAVIOR } from "../limits";
+import { MAX_KEY_GROUPS_PER_BEHAVIOR } from "../../contract/limits";
 
 export interface RotationSlot {
   /** CloudFront key group id. */

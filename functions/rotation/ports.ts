@@ -1,7 +1,7 @@
 /**
  * The rotation's view of the world. The state machine only talks to these
  * interfaces; functions/rotation/aws implements them over the AWS SDK and
- * functions/rotation/memory over an in-memory model. Times are epoch seconds.
+ * local/memory-cloud over an in-memory model. Times are epoch seconds.
  */
 
 export interface KeyGroupView {

@@ -1,12 +1,12 @@
 /**
  * The account's public key budget. CloudFront allows MAX_PUBLIC_KEYS_PER_ACCOUNT
- * public keys per account (functions/limits.ts); keys a rotation or revocation
+ * public keys per account (contract/limits.ts); keys a rotation or revocation
  * left behind (an aborted attempt, a revocation that replaced a slot's key, a
  * failed run) would use it up. Each run deletes this stack's own leftovers:
  * keys whose name it generated (isGeneratedKeyName) that no key group holds,
  * that no signer may load, and that the rotation in progress does not need.
  */
-import { MAX_PUBLIC_KEYS_PER_ACCOUNT } from "../limits";
+import { MAX_PUBLIC_KEYS_PER_ACCOUNT } from "../../contract/limits";
 import type { ResolvedRotationConfig } from "./config";
 import { RotationConfigError, isServiceError } from "./errors";
 import { isGeneratedKeyName, publicKeyName } from "./names";

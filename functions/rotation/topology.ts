@@ -3,7 +3,7 @@
  * step: both slot groups trusted by every behavior, the active secret one of
  * the two slots, the active key trusted, CloudFront's limits respected.
  */
-import { MAX_KEY_GROUPS_PER_BEHAVIOR, MAX_KEYS_PER_KEY_GROUP } from "../limits";
+import { MAX_KEY_GROUPS_PER_BEHAVIOR, MAX_KEYS_PER_KEY_GROUP } from "../../contract/limits";
 import type { ResolvedRotationConfig } from "./config";
 import { activeSlotOf, keysInUse, trustedKeyIds, type Observation } from "./observation";
 

@@ -1,6 +1,6 @@
 /**
  * Distribution: the CloudFront distribution over the media origin, with the
- * behaviors of infra/behaviors.ts (all signed, trusting both key groups), the
+ * behaviors of contract/behaviors.ts (all signed, trusting both key groups), the
  * manifest edge association, cache policies per behavior kind, a response
  * headers policy for the players, HTTPS only; plus, for the S3 origin, the
  * bucket policy that admits this distribution and nothing else.
@@ -14,9 +14,9 @@ import {
   forwardsGrant,
   type Behavior,
   type BehaviorKind,
-} from "../behaviors";
+} from "../../contract/behaviors";
 import { cacheSettingsFor, type CacheSettings } from "../cache-settings";
-import { GRANT_FORWARDING_FUNCTION_CODE } from "../../functions/handlers/forwarded-grant";
+import { GRANT_FORWARDING_FUNCTION_CODE } from "../../functions/handlers/manifest-edge/forwarded-grant";
 import type { StackConfig } from "../config";
 import { MediaBucket, mediaBucketPolicy } from "./media-bucket";
 import { httpsOriginAccess, mediaPackageEndpointPolicy } from "./origin-access";
@@ -57,7 +57,7 @@ export class Distribution extends pulumi.ComponentResource {
   readonly distribution: aws.cloudfront.Distribution;
   readonly cachePolicies: Readonly<Record<"manifest" | "playlist" | "media", aws.cloudfront.CachePolicy>>;
   readonly responseHeadersPolicy: aws.cloudfront.ResponseHeadersPolicy;
-  /** origin-request only: copies the verified grant into a forwarded header (functions/handlers/forwarded-grant.ts). */
+  /** origin-request only: copies the verified grant into a forwarded header (functions/handlers/manifest-edge/forwarded-grant.ts). */
   readonly grantForwardingFunction?: aws.cloudfront.Function;
   readonly mediaBucket?: MediaBucket;
   readonly bucketPolicy?: aws.s3.BucketPolicy;

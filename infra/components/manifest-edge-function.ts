@@ -12,7 +12,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EDGE_MEMORY_LIMIT_MB, EDGE_TIMEOUT_LIMIT_SECONDS, type EdgeTrigger } from "../../functions/limits";
+import { EDGE_MEMORY_LIMIT_MB, EDGE_TIMEOUT_LIMIT_SECONDS, type EdgeTrigger } from "../../contract/limits";
 import { createLambdaRole, EDGE_LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
 import { LAMBDA_RUNTIME, lambdaCodePathOptions } from "../lambda-packaging";
 import { COMPONENT_TAG, IP_BINDING_TAG, type IpBinding } from "../policy/conventions";

@@ -8,9 +8,9 @@ import { runRewrite } from "../../cli/commands/rewrite";
 import type { CommandIo } from "../../cli/io";
 import { generateKeyPair, Signer, verifyRequest } from "../../functions/cloudfront";
 import { fixedTrustedKeys } from "../../functions/keys";
-import type { CloudFrontResultResponse } from "../../functions/handlers/cloudfront-events";
-import { createManifestHandler } from "../../functions/handlers/manifest-edge";
-import { requestEvent } from "../handlers/events";
+import type { CloudFrontResultResponse } from "../../functions/handlers/manifest-edge/cloudfront-events";
+import { createManifestHandler } from "../../functions/handlers/manifest-edge/manifest-edge";
+import { requestEvent } from "../functions/handlers/events";
 
 const BIN = join(__dirname, "..", "..", "cli", "bin.js");
 const HOST = "d111111abcdef8.cloudfront.net";

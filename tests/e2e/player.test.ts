@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { EDGE_TRIGGERS } from "../../functions/limits";
+import { EDGE_TRIGGERS } from "../../contract/limits";
 import { defaultOptions, checkOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import { openSession, sendToLocal } from "../support/local-stack-client";

@@ -4,10 +4,10 @@
  * owns, least-privilege IAM, and the outputs.
  */
 import assert from "node:assert/strict";
-import { DEFAULT_BEHAVIOR, LL_HLS_QUERY_PARAMETERS, ORDERED_BEHAVIORS } from "../../infra/behaviors";
-import { EDGE_MEMORY_LIMIT_MB, EDGE_TIMEOUT_LIMIT_SECONDS } from "../../functions/limits";
-import { GRANT_FORWARDING_FUNCTION_CODE } from "../../functions/handlers/forwarded-grant";
-import { PLAYLIST_CACHE_CONTROL } from "../../functions/handlers/manifest-response";
+import { DEFAULT_BEHAVIOR, LL_HLS_QUERY_PARAMETERS, ORDERED_BEHAVIORS } from "../../contract/behaviors";
+import { EDGE_MEMORY_LIMIT_MB, EDGE_TIMEOUT_LIMIT_SECONDS } from "../../contract/limits";
+import { GRANT_FORWARDING_FUNCTION_CODE } from "../../functions/handlers/manifest-edge/forwarded-grant";
+import { PLAYLIST_CACHE_CONTROL } from "../../functions/handlers/manifest-edge/manifest-response";
 import {
   ofType,
   resourceNamed,
@@ -180,7 +180,7 @@ for (const stack of ["dev", "prod"] as const) {
       }
     });
 
-    it("trusts both key groups on every behavior, in the order of infra/behaviors.ts", () => {
+    it("trusts both key groups on every behavior, in the order of contract/behaviors.ts", () => {
       const groups = ofType(run, T.keyGroup).map((group) => group.id);
       assert.equal(new Set(groups).size, 2);
       const behaviors = behaviorsOf(run);

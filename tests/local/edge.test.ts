@@ -202,7 +202,7 @@ describe("local edge", () => {
     assert.equal(reply.body.toString(), manifestBody);
     assert.equal(reply.headers["content-type"], "application/vnd.apple.mpegurl");
     // A generated response gets no CORS headers from the edge (the response headers policy is not
-    // counted on for it: functions/handlers/edge-cors.ts); this fake function sets none.
+    // counted on for it: functions/handlers/manifest-edge/edge-cors.ts); this fake function sets none.
     assert.equal(reply.headers["access-control-allow-origin"], undefined);
     assert.equal(events.length, 1);
     const { config, request: cfRequest } = events[0].Records[0].cf;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import { Sha256 } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { classifyEvent } from "../../functions/handlers/lambda-events";
+import { classifyEvent } from "../../functions/handlers/sign/lambda-events";
 import { closeServer, listenOnLoopback } from "../../local/http";
 import { createSignerApi, type FunctionUrlEvent, type SignerApi } from "../../local/signer-api";
 import type { LocalCredentials } from "../../local/sigv4-verify";

@@ -6,7 +6,7 @@
  * 127.0.0.1), a missing object is 403, a cookie-mode preflight is 403.
  */
 import assert from "node:assert/strict";
-import { EDGE_TRIGGERS } from "../../functions/limits";
+import { EDGE_TRIGGERS } from "../../contract/limits";
 import { checkOptions, defaultOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import {

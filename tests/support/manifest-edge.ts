@@ -1,10 +1,13 @@
 /** The manifest edge handler over an in-memory HTTPS origin, and a viewer's signed request for it (tests and bench/). */
 import type { Signer } from "../../functions/cloudfront";
 import { fixedTrustedKeys } from "../../functions/keys";
-import type { CloudFrontRequestEvent } from "../../functions/handlers/cloudfront-events";
-import { createManifestHandler, type ManifestHandler } from "../../functions/handlers/manifest-edge";
-import type { EdgeTrigger } from "../../functions/limits";
-import { requestEvent } from "../handlers/events";
+import type { CloudFrontRequestEvent } from "../../functions/handlers/manifest-edge/cloudfront-events";
+import {
+  createManifestHandler,
+  type ManifestHandler,
+} from "../../functions/handlers/manifest-edge/manifest-edge";
+import type { EdgeTrigger } from "../../contract/limits";
+import { requestEvent } from "../functions/handlers/events";
 
 /** The handler for `trigger`, its origin answering `body` for every path. */
 export function handlerServing(

@@ -5,13 +5,13 @@
  * rejects).
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { ORDERED_BEHAVIORS } from "../../behaviors";
+import { ORDERED_BEHAVIORS } from "../../../contract/behaviors";
 import {
   EDGE_MEMORY_LIMIT_MB,
   EDGE_TIMEOUT_LIMIT_SECONDS,
   EDGE_TRIGGERS,
   type EdgeTrigger,
-} from "../../../functions/limits";
+} from "../../../contract/limits";
 import {
   T,
   componentOf,
@@ -167,7 +167,7 @@ export const manifestEdgeAssociation: StackValidationPolicy = {
   description:
     `The "${MANIFEST_PATTERN}" behavior must have exactly one Lambda@Edge association, on a viewer-request or origin-request ` +
     "event, whose lambdaArn is a published version (qualified ARN) of a function created in us-east-1, with timeout and memory " +
-    "within that trigger's limits (functions/limits.ts: viewer-request 5 s / 128 MB, origin-request 30 s / 10240 MB). Fix: " +
+    "within that trigger's limits (contract/limits.ts: viewer-request 5 s / 128 MB, origin-request 30 s / 10240 MB). Fix: " +
     "associate edgeFunction.qualifiedArn (publish: true, us-east-1 provider) once, and size timeout/memorySize for the trigger.",
   enforcementLevel: "mandatory",
   configSchema: { properties: { componentPatterns: COMPONENT_PATTERNS_SCHEMA } },

@@ -4,8 +4,8 @@
  * CloudFront limits on groups and keys hold.
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { DEFAULT_BEHAVIOR, ORDERED_BEHAVIORS } from "../../behaviors";
-import { MAX_KEY_GROUPS_PER_BEHAVIOR, MAX_KEYS_PER_KEY_GROUP } from "../../../functions/limits";
+import { DEFAULT_BEHAVIOR, ORDERED_BEHAVIORS } from "../../../contract/behaviors";
+import { MAX_KEY_GROUPS_PER_BEHAVIOR, MAX_KEYS_PER_KEY_GROUP } from "../../../contract/limits";
 import { T, isKeyGroupType, knownItems, knownOr, type ResourceView } from "../resources";
 import { cacheBehaviors, configWithDefaults, isExempt, schemaWithExemptions, listInput } from "../support";
 
@@ -17,9 +17,9 @@ export const behaviorsRequireKeyGroups: ResourceValidationPolicy = {
   name: "behaviors-require-trusted-key-groups",
   description:
     "Every cache behavior of the distribution, the default included, must trust at least one CloudFront key group, and no " +
-    "behavior may use legacy trustedSigners (account key pairs). Every behavior of infra/behaviors.ts must exist, in its order. " +
+    "behavior may use legacy trustedSigners (account key pairs). Every behavior of contract/behaviors.ts must exist, in its order. " +
     "Fix: set trustedKeyGroups to the stack's active and inactive key group ids on each behavior, remove trustedSigners, and " +
-    "build orderedCacheBehaviors from ORDERED_BEHAVIORS in infra/behaviors.ts.",
+    "build orderedCacheBehaviors from ORDERED_BEHAVIORS in contract/behaviors.ts.",
   enforcementLevel: "mandatory",
   configSchema: schemaWithExemptions(),
   validateResource: (args, reportViolation) => {
@@ -53,8 +53,8 @@ export const behaviorsRequireKeyGroups: ResourceValidationPolicy = {
         const elsewhere = actual.includes(expected.pathPattern);
         reportViolation(
           elsewhere
-            ? `behavior "${expected.pathPattern}" is out of the order of infra/behaviors.ts (first match wins).`
-            : `behavior "${expected.pathPattern}" of infra/behaviors.ts is missing from orderedCacheBehaviors.`,
+            ? `behavior "${expected.pathPattern}" is out of the order of contract/behaviors.ts (first match wins).`
+            : `behavior "${expected.pathPattern}" of contract/behaviors.ts is missing from orderedCacheBehaviors.`,
         );
         continue;
       }
@@ -67,7 +67,7 @@ export const keyGroupLimits: ResourceValidationPolicy = {
   name: "key-group-limits",
   description:
     `A cache behavior may trust at most ${MAX_KEY_GROUPS_PER_BEHAVIOR} key groups and a key group may hold at most ` +
-    `${MAX_KEYS_PER_KEY_GROUP} public keys (CloudFront quotas; functions/limits.ts). Rotation adds a key to the inactive group, ` +
+    `${MAX_KEYS_PER_KEY_GROUP} public keys (CloudFront quotas; contract/limits.ts). Rotation adds a key to the inactive group, ` +
     "so a full group makes the next rotation fail. Fix: remove stale keys from the key group's items and extra groups from the behavior.",
   enforcementLevel: "mandatory",
   configSchema: schemaWithExemptions(),
