@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { layers } from "./eslint.layers.mjs";
 
 export default tseslint.config(
   {
@@ -38,4 +39,5 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  ...layers,
 );

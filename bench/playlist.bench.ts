@@ -1,5 +1,5 @@
 /**
- * Playlist signing: sign-once (one custom policy per playlist, DESIGN.md 4)
+ * Playlist signing: sign-once (one custom policy per playlist, docs/ARCHITECTURE.md "A playlist request")
  * against per-URI signing (a canned signature per URI, as in the original
  * design) on the same playlists, in the same run; and the size of the edge
  * response against the Lambda@Edge generated-response limits.

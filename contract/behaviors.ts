@@ -4,10 +4,9 @@
  * and the policy pack. No Pulumi or AWS import here on purpose.
  */
 
-/** Suffix of a playlist URL that enters through the manifest edge function. */
-export const MANIFEST_SUFFIX = "._m3u8";
-/** Suffix of a raw playlist as stored at the origin. */
-export const PLAYLIST_SUFFIX = ".m3u8";
+import { MANIFEST_SUFFIX, PLAYLIST_SUFFIX } from "./playlist-names";
+
+export { MANIFEST_SUFFIX, PLAYLIST_SUFFIX };
 
 /**
  * - `manifest`: `*._m3u8`, signed, runs the manifest Lambda@Edge function.
@@ -96,21 +95,43 @@ export function forwardsGrant(behavior: Behavior, trigger: "viewer-request" | "o
   return behavior.manifestEdgeFunction && trigger === "origin-request";
 }
 
-/** Matches a URL path against a CloudFront path pattern (`*` and `?` wildcards, case-sensitive). */
-export function pathPatternMatches(pattern: string, path: string): boolean {
-  const normalizedPattern = pattern.startsWith("/") || pattern.startsWith("*") ? pattern : `/${pattern}`;
-  let regex = "^";
-  for (const char of normalizedPattern) {
-    if (char === "*") regex += ".*";
-    else if (char === "?") regex += ".";
-    else regex += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+/**
+ * A CloudFront path pattern (`*` any run of characters, `?` one character,
+ * case-sensitive) compiled once into a predicate. The common `*<suffix>`
+ * patterns become a suffix test, which is exactly their meaning; any other
+ * pattern a regular expression built here, not per request.
+ */
+export function compilePathPattern(pattern: string): (path: string) => boolean {
+  if (/^\*[^*?]*$/.test(pattern)) {
+    const suffix = pattern.slice(1);
+    return (path) => path.endsWith(suffix);
   }
-  return new RegExp(`${regex}$`, "s").test(path);
+  const normalizedPattern = pattern.startsWith("/") || pattern.startsWith("*") ? pattern : `/${pattern}`;
+  let source = "^";
+  for (const char of normalizedPattern) {
+    if (char === "*") source += ".*";
+    else if (char === "?") source += ".";
+    else source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+  }
+  const regex = new RegExp(`${source}$`, "s");
+  return (path) => regex.test(path);
 }
 
-/** The behavior CloudFront applies to a request path (without query string). */
+/** Matches a URL path against a CloudFront path pattern. */
+export function pathPatternMatches(pattern: string, path: string): boolean {
+  return compilePathPattern(pattern)(path);
+}
+
+/** The ordered behaviors with their patterns compiled once (an array: closures serialize; Maps do not). */
+const MATCHERS: readonly { readonly behavior: Behavior; readonly matches: (path: string) => boolean }[] =
+  ORDERED_BEHAVIORS.map((behavior) => ({ behavior, matches: compilePathPattern(behavior.pathPattern) }));
+
+/**
+ * The behavior CloudFront applies to a request path (without query string):
+ * the first ordered behavior that matches, else the default. The signer, the
+ * local edge and the policy pack all ask this one function.
+ */
 export function behaviorForPath(path: string): Behavior {
-  return (
-    ORDERED_BEHAVIORS.find((behavior) => pathPatternMatches(behavior.pathPattern, path)) ?? DEFAULT_BEHAVIOR
-  );
+  for (const matcher of MATCHERS) if (matcher.matches(path)) return matcher.behavior;
+  return DEFAULT_BEHAVIOR;
 }

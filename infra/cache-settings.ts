@@ -6,16 +6,8 @@
  */
 import { LL_HLS_QUERY_PARAMETERS, type BehaviorKind } from "../contract/behaviors";
 import type { EdgeTrigger } from "../contract/limits";
+import { SIGNED_COOKIE_NAMES } from "../contract/signing-names";
 import { FORWARDED_GRANT_HEADER } from "../functions/handlers/manifest-edge/forwarded-grant";
-
-/** CloudFront's signed-request cookies: the manifest cache key keeps viewers apart by them. */
-export const SIGNED_COOKIE_NAMES = [
-  "CloudFront-Policy",
-  "CloudFront-Signature",
-  "CloudFront-Key-Pair-Id",
-  "CloudFront-Expires",
-  "CloudFront-Hash-Algorithm",
-] as const;
 
 /** The viewer's host: in the manifest key with the origin-request trigger, so that event carries it. */
 export const VIEWER_HOST_HEADER = "Host";

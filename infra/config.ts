@@ -241,7 +241,7 @@ export function rotationCheckSeconds(intervalSeconds: number): number {
 }
 
 /**
- * The rotation invariant of DESIGN.md section 5: a key demoted by one rotation
+ * The rotation invariant of docs/ARCHITECTURE.md ("A rotation"): a key demoted by one rotation
  * is replaced (untrusted) by the next one, so the interval must exceed the
  * longest time a URL signed with it can still be presented.
  */

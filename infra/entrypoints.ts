@@ -121,7 +121,7 @@ export function signerConfig(
     allowedHosts: hosts,
     defaultLifetimeSeconds: config.defaultUrlLifetimeSeconds,
     maxLifetimeSeconds: config.maxUrlLifetimeSeconds,
-    // DESIGN.md section 3: the signer clamps the lifetime to the stack's maximum.
+    // docs/ARCHITECTURE.md ("Signing for the application"): the signer clamps the lifetime to the stack's maximum.
     clampLifetime: true,
     minIpPrefixLength: config.minIpPrefixLength,
     ...(config.ipv6Enabled ? { refuseIpBinding: true } : {}),

@@ -57,7 +57,7 @@ export interface RotationPermissions {
   readonly distributionArn: pulumi.Input<string>;
 }
 
-/** The rotation of DESIGN.md section 5: write parameters and secrets, swap public keys in the key groups. */
+/** The rotation of docs/ARCHITECTURE.md: write parameters and secrets, swap public keys in the key groups. */
 export function rotationStatements(permissions: RotationPermissions): PolicyStatementInput[] {
   return [
     {

@@ -1,6 +1,6 @@
 /**
- * The whole stack, reading like the architecture diagram of DESIGN.md
- * section 2: signing keys -> manifest edge function -> distribution ->
+ * The whole stack, reading like docs/ARCHITECTURE.md: signing keys ->
+ * manifest edge function -> distribution ->
  * signer -> rotation, then the outputs an application's config is built from.
  */
 import * as aws from "@pulumi/aws";

@@ -15,7 +15,8 @@ import type {
 import { EDGE_GENERATED_RESPONSE_LIMIT_BYTES, type EdgeTrigger } from "../contract/limits";
 import { isSigningParameter, parameterName } from "../functions/cloudfront/query";
 import { acceptsGzip } from "../functions/handlers/manifest-edge/manifest-response";
-import { SIGNED_COOKIE_NAMES, type CacheSettings } from "../infra/cache-settings";
+import { type CacheSettings } from "../infra/cache-settings";
+import { SIGNED_COOKIE_NAMES } from "../contract/signing-names";
 import { runViewerFunction } from "./viewer-function";
 
 export type {

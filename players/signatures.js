@@ -11,7 +11,7 @@
 
 /**
  * Query parameters CloudFront reserves for signed URLs. Equals
- * functions/hls/urls.ts SIGNING_PARAMETERS (tests/players/signatures.test.ts checks it).
+ * contract/signing-names.ts SIGNING_QUERY_PARAMETERS (tests/players/signatures.test.ts checks it).
  */
 export const SIGNING_PARAMETERS = Object.freeze([
   "Expires",
@@ -21,7 +21,7 @@ export const SIGNING_PARAMETERS = Object.freeze([
   "Hash-Algorithm",
 ]);
 
-/** Path suffix of playlists served by the edge function; equals functions/hls/rename.ts EDGE_PLAYLIST_SUFFIX. */
+/** Path suffix of playlists served by the edge function; equals contract/playlist-names.ts MANIFEST_SUFFIX. */
 export const EDGE_PLAYLIST_SUFFIX = "._m3u8";
 
 /**

@@ -8,6 +8,7 @@
 import type { AppConfig } from "../../infra/app-config";
 import { AwsAuditReader } from "../../functions/rotation/aws/audit-reader";
 import { AwsPublicKeyLister } from "../../functions/rotation/aws/public-keys";
+import { parameterNames, parameterPrefixOf } from "../../contract/parameter-names";
 import { InMemoryCloud } from "../../local/memory-cloud";
 import { memoryAuditReader, memoryPublicKeyLister } from "../../local/memory-cloud/public-keys";
 import type { AuditReader, PublicKeyLister } from "../../functions/rotation/stack-status";
@@ -85,12 +86,14 @@ function withReaders(
 
 /** The RotationConfig an `appConfig` output describes (slot order: active, inactive as deployed). */
 export function rotationFromAppConfig(app: AppConfig): RotationConfig {
-  const suffix = "/active-key-id";
   const name = app.keys.parameterNames.activeKeyId;
-  if (!name.endsWith(suffix))
-    throw new UsageError(`--app-config: keys.parameterNames.activeKeyId ${name} is not <prefix>${suffix}`);
+  const parameterPrefix = parameterPrefixOf(name);
+  if (parameterPrefix === undefined)
+    throw new UsageError(
+      `--app-config: keys.parameterNames.activeKeyId ${name} is not <prefix>${parameterNames("").activeKeyId}`,
+    );
   return {
-    parameterPrefix: name.slice(0, -suffix.length),
+    parameterPrefix,
     distributionId: app.distribution.id,
     slots: [
       { keyGroupId: app.keys.keyGroupIds.active, secretArn: app.keys.secretArns.active },

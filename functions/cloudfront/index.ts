@@ -19,4 +19,4 @@ export {
   stripSigningParameters,
   type SignedRequest,
 } from "./verifier";
-export { SIGNING_PARAMETERS } from "./query";
+export { SIGNING_QUERY_PARAMETERS } from "../../contract/signing-names";

@@ -4,19 +4,10 @@
  * query is split on `&` and joined back unchanged.
  */
 
-/** Query parameters CloudFront reads as the signature (and strips before matching). */
-export const SIGNING_PARAMETERS = [
-  "Expires",
-  "Policy",
-  "Signature",
-  "Key-Pair-Id",
-  "Hash-Algorithm",
-] as const;
-export type SigningParameter = (typeof SIGNING_PARAMETERS)[number];
+import { isSigningQueryParameter } from "../../contract/signing-names";
 
-export function isSigningParameter(name: string): name is SigningParameter {
-  return (SIGNING_PARAMETERS as readonly string[]).includes(name);
-}
+/** Query parameters CloudFront reads as the signature (and strips before matching): contract/signing-names.ts. */
+export const isSigningParameter = isSigningQueryParameter;
 
 export interface SplitUrl {
   /** Everything before `?` (or the whole URL without a fragment). */

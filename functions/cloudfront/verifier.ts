@@ -10,6 +10,12 @@ import { SigningInputError } from "./errors";
 import { cidrContains, ipv4ToNumber, isIpv4, parseIpv4Cidr, printable, unmapIpv4 } from "./ip";
 import { parsePublicKey, type PublicKey } from "./keys";
 import { cannedPolicyJson, parsePolicyJson } from "./policy";
+import {
+  SIGNING_QUERY_PARAMETERS,
+  URL_DECIDING_PARAMETERS,
+  signedCookieName,
+  type SigningQueryParameter,
+} from "../../contract/signing-names";
 import { isSigningParameter, parameterName, parameterValue, splitUrl, stripSigningParameters } from "./query";
 import type {
   HashAlgorithm,
@@ -47,14 +53,6 @@ interface Presented {
   readonly resourceUrl: string;
 }
 
-const COOKIE_NAMES: Record<string, string> = {
-  Expires: "CloudFront-Expires",
-  Policy: "CloudFront-Policy",
-  Signature: "CloudFront-Signature",
-  "Key-Pair-Id": "CloudFront-Key-Pair-Id",
-  "Hash-Algorithm": "CloudFront-Hash-Algorithm",
-};
-
 function reject(code: RejectCode, reason: string): Rejection {
   return { accepted: false, code, reason };
 }
@@ -81,7 +79,9 @@ function fromQuery(url: string): Map<string, string> | Rejection {
 function fromCookies(cookieHeader: string | undefined): Map<string, string> | Rejection {
   const found = new Map<string, string>();
   if (!cookieHeader) return found;
-  const wanted = new Map(Object.entries(COOKIE_NAMES).map(([param, cookie]) => [cookie, param]));
+  const wanted = new Map<string, SigningQueryParameter>(
+    SIGNING_QUERY_PARAMETERS.map((param) => [signedCookieName(param), param]),
+  );
   for (const part of cookieHeader.split(";")) {
     const equals = part.indexOf("=");
     const name = (equals === -1 ? part : part.slice(0, equals)).trim();
@@ -111,14 +111,14 @@ function present(url: string, cookieHeader: string | undefined): Presented | Rej
   const query = fromQuery(url);
   if (isRejection(query)) return query;
   // The URL decides as soon as it carries any signing value, as in CloudFront.
-  const urlSigned = ["Expires", "Policy", "Signature", "Key-Pair-Id"].some((name) => query.has(name));
+  const urlSigned = URL_DECIDING_PARAMETERS.some((name) => query.has(name));
   const cookies = urlSigned ? new Map<string, string>() : fromCookies(cookieHeader);
   if (isRejection(cookies)) return cookies;
   const source = urlSigned ? "url" : "cookie";
   const values = urlSigned ? query : cookies;
-  const label = (param: string) =>
-    source === "url" ? `the ${param} parameter` : `the ${COOKIE_NAMES[param]} cookie`;
-  if (!urlSigned && !["Expires", "Policy", "Signature", "Key-Pair-Id"].some((name) => values.has(name))) {
+  const label = (param: SigningQueryParameter) =>
+    source === "url" ? `the ${param} parameter` : `the ${signedCookieName(param)} cookie`;
+  if (!urlSigned && !URL_DECIDING_PARAMETERS.some((name) => values.has(name))) {
     return reject("missing-signature", "no signed URL parameters and no CloudFront signed cookies were sent");
   }
   const signature = values.get("Signature");

@@ -3,7 +3,12 @@ export { PlaylistError, isMalformedPlaylist, type PlaylistErrorCode } from "./er
 export { DEFAULT_MAX_PLAYLIST_BYTES, validatePlaylist } from "./lines";
 export { scanAttributes, type AttributeSpan } from "./attributes";
 export { URI_ATTRIBUTES } from "./uri-positions";
-export { EDGE_PLAYLIST_SUFFIX, RAW_PLAYLIST_SUFFIX, edgePlaylistPath, rawPlaylistPath } from "./rename";
+export {
+  MANIFEST_SUFFIX,
+  PLAYLIST_SUFFIX,
+  edgePlaylistPath,
+  rawPlaylistPath,
+} from "../../contract/playlist-names";
 export {
   folderResource,
   playlistPolicy,
@@ -12,7 +17,7 @@ export {
   type PlaylistPolicyInput,
   type ViewerGrant,
 } from "./policy";
-export { SIGNING_PARAMETERS, appendSignedQuery, type UntouchedReason, type UriDecision } from "./urls";
+export { appendSignedQuery, type UntouchedReason, type UriDecision } from "./urls";
 export {
   findUris,
   rewritePlaylist,

@@ -6,7 +6,8 @@
  */
 import { MAX_SIGNED_REFERENCE_CHARACTERS } from "../../contract/limits";
 import { PlaylistError } from "./errors";
-import { RAW_PLAYLIST_SUFFIX, edgePlaylistPath, renameReference } from "./rename";
+import { PLAYLIST_SUFFIX, edgePlaylistPath, renameReference } from "../../contract/playlist-names";
+import { SIGNING_QUERY_PARAMETERS, isSigningQueryParameter } from "../../contract/signing-names";
 import { hasReferences, substitute, type QueryValue, type Variables } from "./variables";
 
 /** Why a URI was left exactly as written. */
@@ -42,18 +43,6 @@ export interface UriContext {
   /** QUERYPARAM values: the playlist URL's query parameters. */
   readonly queryValue: QueryValue;
 }
-
-/**
- * Query parameter names CloudFront reserves for signed URLs; a URI that already has one is never
- * re-signed. An array, not a Set: module-level Sets do not survive Pulumi's closure serialization.
- */
-export const SIGNING_PARAMETERS: readonly string[] = [
-  "Expires",
-  "Policy",
-  "Signature",
-  "Key-Pair-Id",
-  "Hash-Algorithm",
-];
 
 // RFC 3986 characters (reserved, unreserved, percent-encoded). Anything else (spaces, quotes,
 // controls, `{}`, non-ASCII) is not a URI we can sign with certainty and is left alone.
@@ -135,7 +124,7 @@ function decideSimple(text: string, context: UriContext): UriDecision | undefine
   if (queryStart >= 0 && hasSigningParameter(text.slice(queryStart + 1))) {
     return { kind: "untouched", reason: "already-signed" };
   }
-  const playlist = path.endsWith(RAW_PLAYLIST_SUFFIX);
+  const playlist = path.endsWith(PLAYLIST_SUFFIX);
   if (!context.baseDirectoryInScope) {
     const target = context.baseDirectory + (playlist ? edgePlaylistPath(path) : path);
     if (!target.startsWith(context.scopePrefix)) return { kind: "untouched", reason: "out-of-scope" };
@@ -214,7 +203,7 @@ function directoryRelative(basePath: string, targetPath: string): string {
 }
 
 /** A name longer than this cannot decode to a signing parameter (at most 3 characters per `%XX`). */
-const LONGEST_ENCODED_SIGNING_NAME = 3 * Math.max(...SIGNING_PARAMETERS.map((name) => name.length));
+const LONGEST_ENCODED_SIGNING_NAME = 3 * Math.max(...SIGNING_QUERY_PARAMETERS.map((name) => name.length));
 
 function hasSigningParameter(query: string): boolean {
   let start = 0;
@@ -228,7 +217,8 @@ function hasSigningParameter(query: string): boolean {
     // Empty and long names are skipped without a copy: a crafted `&&&&…` query costs one step each.
     if (nameEnd > start && nameEnd - start <= LONGEST_ENCODED_SIGNING_NAME) {
       const name = query.slice(start, nameEnd);
-      if (SIGNING_PARAMETERS.includes(name) || SIGNING_PARAMETERS.includes(safeDecode(name))) return true;
+      // A URI that already carries a signing parameter (contract/signing-names.ts) is never re-signed.
+      if (isSigningQueryParameter(name) || isSigningQueryParameter(safeDecode(name))) return true;
     }
     const end = query.indexOf("&", nameEnd);
     if (end < 0) break;

@@ -10,12 +10,5 @@ export interface ActiveKeyProvider {
   getSigner(): Promise<Signer>;
 }
 
-/** Names of the SSM parameters under a stack's prefix, e.g. `/cloudfront-signer/dev`. One source for infra, handlers and rotation. */
-export function parameterNames(prefix: string) {
-  const base = prefix.replace(/\/+$/, "");
-  return {
-    activeKeyId: `${base}/active-key-id`,
-    activeSecretArn: `${base}/active-secret-arn`,
-    rotationState: `${base}/rotation-state`,
-  } as const;
-}
+/** Names of the SSM parameters under a stack's prefix: contract/parameter-names.ts. */
+export { parameterNames } from "../../contract/parameter-names";

@@ -2,7 +2,7 @@
  * The metrics our own code emits (CloudWatch embedded metric format inside the
  * log line each component already writes) and the lines that carry them. One
  * catalogue: the Lambdas, the local stack, the alarms and the dashboard
- * (infra/components/monitoring.ts) all name metrics from here.
+ * (the monitoring component of the Pulumi program) all name metrics from here.
  *
  * Every metric carries the dimension `stack` (the stack's SSM parameter
  * prefix, e.g. `/cloudfront-signer/prod`: every Lambda already has it in its
@@ -52,7 +52,7 @@ export const ROTATION_METRICS = {
  * How long past its due time (rotation interval after the active key became
  * active) a rotation may be before the rotation-overdue alarm fires and
  * `doctor` reports it: one day, the longest gap between scheduled runs
- * (infra/config.ts rotationCheckSeconds), so one missed run is tolerated.
+ * (the stack config's rotationCheckSeconds), so one missed run is tolerated.
  */
 export const DEFAULT_OVERDUE_MARGIN_SECONDS = 86400;
 

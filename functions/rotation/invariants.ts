@@ -1,5 +1,5 @@
 /**
- * The invariants of DESIGN.md section 5 as a pure check over an observation
+ * The invariants of docs/ARCHITECTURE.md ("A rotation") as a pure check over an observation
  * and the rotation state. The runner checks them after every step it takes;
  * tests check them after every step and after every crash.
  */

@@ -5,7 +5,7 @@
  * and the history the safety rules need: when each key stopped being active.
  */
 
-/** Steps of an in-progress rotation, in order (DESIGN.md section 5 numbers in brackets). */
+/** Steps of an in-progress rotation, in order (the step numbers of docs/ARCHITECTURE.md "A rotation" in brackets). */
 export const ROTATION_STEPS = [
   "create-key", // [1, 2, 4] generate, create the public key, write the private key into the inactive secret
   "stage-key", // [3] the inactive key group trusts the new key instead of the one it held

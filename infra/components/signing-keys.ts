@@ -1,5 +1,5 @@
 /**
- * SigningKeys: the two key slots of DESIGN.md section 5 (public key, key
+ * SigningKeys: the two key slots of docs/ARCHITECTURE.md ("A rotation") (public key, key
  * group, secret each, named "active" and "inactive" after their roles at
  * creation; rotations swap the roles) and the SSM parameters that say which
  * key signs. After the first deploy the rotation owns key group items,

@@ -30,6 +30,38 @@ describe("behaviors", () => {
     });
   }
 
+  it("answers a `*<suffix>` pattern by its suffix exactly as the general matcher would", () => {
+    // The general meaning, written independently: `*` any run, `?` one character, anchored.
+    const general = (pattern: string, path: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+          .replace(/\*/g, ".*")
+          .replace(/\?/g, ".")}$`,
+        "s",
+      ).test(path);
+    const paths = [
+      "/a/b._m3u8",
+      "/a/b.m3u8",
+      "/a/b.m3u8x",
+      "/a/seg.ts",
+      "/a/seg.TS",
+      "/a/.ts",
+      "/a/b._m3u8.ts",
+      "/a.m4a/b",
+      "/",
+      "/a/\n.ts",
+    ];
+    for (const { pathPattern } of ORDERED_BEHAVIORS) {
+      for (const path of paths)
+        assert.equal(
+          pathPatternMatches(pathPattern, path),
+          general(pathPattern, path),
+          `${pathPattern} ${path}`,
+        );
+    }
+  });
+
   it("routes renamed playlists to the manifest edge function and nothing else", () => {
     assert.equal(behaviorForPath("/a/master._m3u8").kind, "manifest");
     assert.equal(behaviorForPath("/a/master._m3u8").manifestEdgeFunction, true);

@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { verifyRequest } from "../../functions/cloudfront";
-import { EDGE_PLAYLIST_SUFFIX as HLS_EDGE_SUFFIX } from "../../functions/hls";
-import { SIGNING_PARAMETERS as HLS_SIGNING_PARAMETERS } from "../../functions/hls/urls";
+import { MANIFEST_SUFFIX } from "../../contract/playlist-names";
+import { SIGNING_QUERY_PARAMETERS } from "../../contract/signing-names";
 import {
   EDGE_PLAYLIST_SUFFIX,
   FreshSignatures,
@@ -19,8 +19,9 @@ import { ASSET, folderSigned, NOW, trusted } from "./grants";
 
 describe("player plugins: fresh signatures", () => {
   it("repeats the project's signing parameter names and edge suffix exactly", () => {
-    assert.deepEqual([...SIGNING_PARAMETERS], [...HLS_SIGNING_PARAMETERS]);
-    assert.equal(EDGE_PLAYLIST_SUFFIX, HLS_EDGE_SUFFIX);
+    // players/signatures.js ships standalone to browsers, so it keeps a copy of the contract's names.
+    assert.deepEqual([...SIGNING_PARAMETERS], [...SIGNING_QUERY_PARAMETERS]);
+    assert.equal(EDGE_PLAYLIST_SUFFIX, MANIFEST_SUFFIX);
   });
 
   it("splices fresh parameters into a playlist reload URL, which then verifies after the old grant expired", () => {

@@ -29,16 +29,15 @@
  * query for a signed URL, a Cookie header for signed cookies) because the
  * function signs a cookie viewer's children differently (playlist-signing.ts).
  */
-import { SIGNING_PARAMETERS, stripSigningParameters } from "../../cloudfront/query";
+import { stripSigningParameters } from "../../cloudfront/query";
+import {
+  SIGNED_COOKIE_PREFIX,
+  SIGNING_QUERY_PARAMETERS,
+  URL_DECIDING_PARAMETERS,
+} from "../../../contract/signing-names";
 
 /** The header the viewer-request CloudFront Function writes and the origin-request function reads. */
 export const FORWARDED_GRANT_HEADER = "X-Signed-Hls-Grant";
-
-/** How a forwarded grant that came from cookies starts (its values are base64: no `;` or space inside). */
-const FORWARDED_COOKIE_PREFIX = "CloudFront-";
-
-/** The query names that make CloudFront treat a URL as signed (then it ignores the cookies). */
-const URL_DECIDING = ["Expires", "Policy", "Signature", "Key-Pair-Id"];
 
 /**
  * The CloudFront Function (runtime cloudfront-js-2.0, viewer-request). Plain
@@ -47,8 +46,9 @@ const URL_DECIDING = ["Expires", "Policy", "Signature", "Key-Pair-Id"];
  * the manifest function then answers 403, as CloudFront would have.
  */
 export const GRANT_FORWARDING_FUNCTION_CODE = `var HEADER = ${JSON.stringify(FORWARDED_GRANT_HEADER.toLowerCase())};
-var NAMES = ${JSON.stringify(SIGNING_PARAMETERS)};
-var URL_DECIDING = ${JSON.stringify(URL_DECIDING)};
+var NAMES = ${JSON.stringify(SIGNING_QUERY_PARAMETERS)};
+var URL_DECIDING = ${JSON.stringify(URL_DECIDING_PARAMETERS)};
+var COOKIE_PREFIX = ${JSON.stringify(SIGNED_COOKIE_PREFIX)};
 function handler(event) {
   var request = event.request;
   var headers = request.headers || (request.headers = {});
@@ -59,11 +59,11 @@ function handler(event) {
   for (var i = 0; i < URL_DECIDING.length; i++) if (query[URL_DECIDING[i]]) fromUrl = true;
   var parts = [];
   for (var j = 0; j < NAMES.length; j++) {
-    var entry = fromUrl ? query[NAMES[j]] : cookies["CloudFront-" + NAMES[j]];
+    var entry = fromUrl ? query[NAMES[j]] : cookies[COOKIE_PREFIX + NAMES[j]];
     if (!entry) continue;
     if (entry.multiValue && entry.multiValue.length > 1) return request;
     if (!/^[A-Za-z0-9_~=-]*$/.test(entry.value)) return request;
-    parts.push((fromUrl ? "" : "CloudFront-") + NAMES[j] + "=" + entry.value);
+    parts.push((fromUrl ? "" : COOKIE_PREFIX) + NAMES[j] + "=" + entry.value);
   }
   if (parts.length > 0) headers[HEADER] = { value: parts.join(fromUrl ? "&" : "; ") };
   return request;
@@ -88,7 +88,6 @@ export function grantSource(
   if (trigger === "viewer-request") return { url, cookieHeader };
   const stripped = stripSigningParameters(url);
   if (!forwardedGrant) return { url: stripped };
-  if (forwardedGrant.startsWith(FORWARDED_COOKIE_PREFIX))
-    return { url: stripped, cookieHeader: forwardedGrant };
+  if (forwardedGrant.startsWith(SIGNED_COOKIE_PREFIX)) return { url: stripped, cookieHeader: forwardedGrant };
   return { url: `${stripped}${stripped.includes("?") ? "&" : "?"}${forwardedGrant}` };
 }

@@ -12,7 +12,7 @@
  *
  * - viewer-request events carry the viewer's Host.
  * - origin-request events carry it too because the `*._m3u8` cache policy
- *   keys on `Host` with that trigger (infra/cache-settings.ts); otherwise the
+ *   keys on `Host` with that trigger (the program's cache settings); otherwise the
  *   header would be the ORIGIN's, which is no viewer host and so is ignored.
  *   CloudFront served the request on that host, so it is the viewer's.
  * - The grant's host covers a Host that is not forwarded: CloudFront matched a

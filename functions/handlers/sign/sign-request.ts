@@ -3,14 +3,8 @@
  * Every refusal is a SignRequestError with a stable code and plain words;
  * nothing here touches a key.
  */
-import {
-  DEFAULT_BEHAVIOR,
-  MANIFEST_SUFFIX,
-  ORDERED_BEHAVIORS,
-  PLAYLIST_SUFFIX,
-  pathPatternMatches,
-  type Behavior,
-} from "../../../contract/behaviors";
+import { behaviorForPath } from "../../../contract/behaviors";
+import { MANIFEST_SUFFIX, PLAYLIST_SUFFIX, edgePlaylistPath } from "../../../contract/playlist-names";
 import { normalizeIpv4Cidr } from "../../cloudfront/ip";
 import { ROOT_PLAYLIST_MESSAGE } from "../shared/grant-scope";
 import { requestPathProblem } from "../shared/request-path";
@@ -231,8 +225,8 @@ function resolveResource(value: unknown, rules: SignRules): { url: string; host:
       `resource path is not in normal form (${pathProblem}: no . or .. segments, //, %2F or %5C)`,
     );
   }
-  if (path.endsWith(PLAYLIST_SUFFIX)) path = path.slice(0, -PLAYLIST_SUFFIX.length) + MANIFEST_SUFFIX;
-  const behavior = behaviorOf(path);
+  path = edgePlaylistPath(path);
+  const behavior = behaviorForPath(path);
   if (behavior.kind !== "manifest" && behavior.kind !== "media") {
     throw new SignRequestError(
       "not-a-stream-path",
@@ -249,25 +243,4 @@ function hasUnsafeCharacter(text: string): boolean {
     if (code <= 0x20 || code === 0x7f || code === 0x5c) return true;
   }
   return false;
-}
-
-/**
- * `behaviorForPath` from contract/behaviors.ts, with the common `*<suffix>`
- * patterns (no other wildcard) answered by a suffix test, which is exactly
- * their meaning, instead of a regular expression compiled per call: this runs
- * on every signing request. Any other pattern goes through pathPatternMatches.
- */
-const MATCHERS: readonly { readonly behavior: Behavior; readonly matches: (path: string) => boolean }[] =
-  ORDERED_BEHAVIORS.map((behavior) => {
-    const pattern = behavior.pathPattern;
-    if (/^\*[^*?]*$/.test(pattern)) {
-      const suffix = pattern.slice(1);
-      return { behavior, matches: (path: string) => path.endsWith(suffix) };
-    }
-    return { behavior, matches: (path: string) => pathPatternMatches(pattern, path) };
-  });
-
-export function behaviorOf(path: string): Behavior {
-  for (const matcher of MATCHERS) if (matcher.matches(path)) return matcher.behavior;
-  return DEFAULT_BEHAVIOR;
 }

@@ -2,13 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PlaylistError, rewritePlaylist, findUris, type UntouchedReason } from "../../../functions/hls";
-import { MANIFEST_SUFFIX, PLAYLIST_SUFFIX } from "../../../contract/behaviors";
-import {
-  EDGE_PLAYLIST_SUFFIX,
-  RAW_PLAYLIST_SUFFIX,
-  edgePlaylistPath,
-  rawPlaylistPath,
-} from "../../../functions/hls";
+import { MANIFEST_SUFFIX, PLAYLIST_SUFFIX, behaviorForPath } from "../../../contract/behaviors";
+import { edgePlaylistPath, rawPlaylistPath } from "../../../functions/hls";
 import { ASSET, HOST, NOW, assertSoundRewrite, signedRewrite, uriValues } from "./helpers";
 
 const FIXTURES = join(__dirname, "..", "..", "fixtures", "hls");
@@ -365,9 +360,10 @@ describe("hls rewriter: refused playlists and options", () => {
 });
 
 describe("hls rewriter: the child-playlist rule", () => {
-  it("uses the same suffixes as the distribution's behaviors", () => {
-    assert.equal(EDGE_PLAYLIST_SUFFIX, MANIFEST_SUFFIX);
-    assert.equal(RAW_PLAYLIST_SUFFIX, PLAYLIST_SUFFIX);
+  it("routes what it renames to the manifest behavior, and the raw name to the playlist behavior", () => {
+    assert.equal(behaviorForPath(edgePlaylistPath(`/a/b${PLAYLIST_SUFFIX}`)).kind, "manifest");
+    assert.equal(behaviorForPath(`/a/b${PLAYLIST_SUFFIX}`).kind, "playlist");
+    assert.equal(behaviorForPath(`/a/b${MANIFEST_SUFFIX}`).manifestEdgeFunction, true);
   });
 
   it("renames exactly the .m3u8 path ending, both ways", () => {

@@ -272,27 +272,3 @@ describe("sign handler", () => {
     );
   });
 });
-
-describe("sign request behavior routing", () => {
-  it("routes exactly as contract/behaviors.ts behaviorForPath does", async () => {
-    const { behaviorOf } = await import("../../../../functions/handlers/sign/sign-request");
-    const { behaviorForPath } = await import("../../../../contract/behaviors");
-    const paths = [
-      "/a/b._m3u8",
-      "/a/b.m3u8",
-      "/a/b.m3u8x",
-      "/a/seg.ts",
-      "/a/seg.TS",
-      "/a/x.m4s",
-      "/a/x.vtt",
-      "/a/x.key",
-      "/a/",
-      "/",
-      "/a/b.html",
-      "/a/.ts",
-      "/a/b._m3u8.ts",
-      "/a.m4a/b",
-    ];
-    for (const path of paths) assert.equal(behaviorOf(path), behaviorForPath(path), path);
-  });
-});

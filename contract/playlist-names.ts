@@ -1,23 +1,23 @@
 /**
  * The one rule that sends child playlists back through the manifest edge
- * function: a path ending in `.m3u8` ends in `._m3u8` instead. The suffixes
- * equal contract/behaviors.ts MANIFEST_SUFFIX / PLAYLIST_SUFFIX (a test checks it);
- * they are repeated here because functions/hls depends on nothing in infra.
+ * function: a path ending in `.m3u8` ends in `._m3u8` instead. The behaviors
+ * (behaviors.ts), the rewriter, the signer and the local stack all use it.
  */
-export const RAW_PLAYLIST_SUFFIX = ".m3u8";
-export const EDGE_PLAYLIST_SUFFIX = "._m3u8";
+
+/** Suffix of a raw playlist as stored at the origin. */
+export const PLAYLIST_SUFFIX = ".m3u8";
+/** Suffix of a playlist URL that enters through the manifest edge function. */
+export const MANIFEST_SUFFIX = "._m3u8";
 
 /** Renames a URL path (no query, no fragment): `/a/b.m3u8` -> `/a/b._m3u8`; anything else unchanged. */
 export function edgePlaylistPath(path: string): string {
-  return path.endsWith(RAW_PLAYLIST_SUFFIX)
-    ? path.slice(0, -RAW_PLAYLIST_SUFFIX.length) + EDGE_PLAYLIST_SUFFIX
-    : path;
+  return path.endsWith(PLAYLIST_SUFFIX) ? path.slice(0, -PLAYLIST_SUFFIX.length) + MANIFEST_SUFFIX : path;
 }
 
 /** The inverse, for the edge function: `/a/b._m3u8` -> `/a/b.m3u8`; undefined when the path is not an edge playlist. */
 export function rawPlaylistPath(path: string): string | undefined {
-  return path.endsWith(EDGE_PLAYLIST_SUFFIX)
-    ? path.slice(0, -EDGE_PLAYLIST_SUFFIX.length) + RAW_PLAYLIST_SUFFIX
+  return path.endsWith(MANIFEST_SUFFIX)
+    ? path.slice(0, -MANIFEST_SUFFIX.length) + PLAYLIST_SUFFIX
     : undefined;
 }
 
