@@ -32,13 +32,15 @@ describe("local stack options", () => {
     assert.equal(env.ipv6Enabled, true);
   });
 
-  it("refuses a rotation period shorter than key max age + URL lifetime + clock skew", () => {
+  it("refuses a rotation period not longer than key max age + URL lifetime + clock skew", () => {
     assert.throws(
       () => parseOptions(["--rotate-every", "30"], {}),
       (error: Error) =>
         error instanceof OptionsError &&
-        /rotate-every must be >= .* = 10 \+ 30 \+ 5 = 45 s/.test(error.message),
+        /rotate-every must exceed .* = 10 \+ 30 \+ 5 = 45 s/.test(error.message),
     );
+    assert.throws(() => parseOptions(["--rotate-every", "45"], {}), /rotate-every must exceed/);
+    assert.ok(parseOptions(["--rotate-every", "46"], {}));
     assert.ok(
       parseOptions(
         [
@@ -67,8 +69,9 @@ describe("local stack options", () => {
     );
     assert.throws(
       () => parseOptions(["--trigger", "viewer-response"], {}),
-      /viewer-request or origin-request/,
+      /--trigger \(the stack's edgeTrigger\): "viewer-response" is not one of viewer-request, origin-request/,
     );
+    assert.throws(() => parseOptions(["--vod=1"], {}), /--vod takes no value/);
     assert.throws(() => parseOptions(["--bogus"], {}), /unknown option "--bogus"/);
     assert.throws(() => parseOptions(["--media"], {}), /--media needs a value/);
     assert.throws(() => parseOptions(["--key-cache-ttl", "20"], {}), /must be at least the key cache TTL/);
