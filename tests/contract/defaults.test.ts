@@ -16,17 +16,10 @@ import { policyNamed } from "../infra/policy/runner";
 import { STACK_HELP } from "../../cli/commands/rotation-stack";
 import { defaultOptions, USAGE } from "../../local/options";
 import { InMemoryCloud } from "../../local/memory-cloud";
+import { MINIMAL_ROTATION } from "./support";
 
 const stack = validateStackConfig({ region: "eu-west-1" }, "dev");
-const rotation = resolveRotationConfig({
-  parameterPrefix: "/cloudfront-signer/dev",
-  distributionId: "E2QWRUHEXAMPLE",
-  slots: [
-    { keyGroupId: "KGA", secretArn: "arn:a" },
-    { keyGroupId: "KGB", secretArn: "arn:b" },
-  ],
-  maxUrlLifetimeSeconds: 3600,
-});
+const rotation = resolveRotationConfig(MINIMAL_ROTATION);
 const keySource = resolveKeySourceConfig({ region: "eu-west-1", parameterPrefix: "/cloudfront-signer/dev" });
 
 describe("contract/defaults: every consumer falls back on the one value", () => {

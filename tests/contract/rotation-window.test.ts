@@ -18,6 +18,7 @@ import { ROTATION_TIMING_TAGS } from "../../infra/policy/conventions";
 import { OptionsError, parseOptions } from "../../local/options";
 import { goodStack } from "../infra/policy/fixtures";
 import { policyNamed, runPolicy } from "../infra/policy/runner";
+import { MINIMAL_ROTATION } from "./support";
 
 /** 60/600/7200/120: the bound is 7920 s = 132 min, a whole number of minutes as the stack config needs. */
 const TIMING: RotationTiming = {
@@ -122,15 +123,7 @@ describe("contract/rotation-window: one strict rule for every consumer", () => {
   });
 
   it("the rotation's safety window is the same sum", () => {
-    const config = resolveRotationConfig({
-      parameterPrefix: "/cloudfront-signer/dev",
-      distributionId: "E2QWRUHEXAMPLE",
-      slots: [
-        { keyGroupId: "KGA", secretArn: "arn:a" },
-        { keyGroupId: "KGB", secretArn: "arn:b" },
-      ],
-      ...TIMING,
-    });
+    const config = resolveRotationConfig({ ...MINIMAL_ROTATION, ...TIMING });
     assert.equal(retentionSeconds(config), BOUND);
   });
 });
