@@ -1,10 +1,21 @@
 /**
  * The monitoring part of the stack configuration: alarm thresholds, the SNS
  * topics alarms notify, which regions hold the edge function's metrics, and
- * whether the stack is production. Defaults live in CONFIG_DEFAULTS
- * (infra/config.ts) like every key; this validates their values.
+ * whether the stack is production. Its keys are rows of the stack config's
+ * key table (infra/config/keys.ts), declared here with their parsers.
  */
-import { DEFAULT_OVERDUE_MARGIN_SECONDS } from "../functions/observability/metrics";
+import { DEFAULT_OVERDUE_MARGIN_SECONDS } from "../contract/defaults";
+import {
+  REGION,
+  boolean,
+  configKey,
+  duration,
+  list,
+  positiveNumber,
+  type ConfigKeySpec,
+  type ParseContext,
+  type ParsedValues,
+} from "./config/parsers";
 
 export interface MonitoringConfig {
   /** Marks a production stack: the policy pack then requires the alarms and the topic. */
@@ -35,70 +46,100 @@ export interface MonitoringConfig {
   };
 }
 
-/** The config keys this file reads, with their defaults (merged into CONFIG_DEFAULTS). */
-export const MONITORING_CONFIG_DEFAULTS = {
-  production: "false",
-  alarmTopicArns: "",
-  edgeMetricRegions: "",
-  alarmRotationOverdueMargin: `${DEFAULT_OVERDUE_MARGIN_SECONDS}`,
-  alarmSignerErrors: "5",
-  alarmSignerThrottles: "1",
-  alarmEdgeServerErrors: "10",
-  alarmLambdaEdgeErrors: "1",
-  alarm4xxRatePercent: "10",
-  alarm5xxRatePercent: "1",
-} as const;
-
-type Key = keyof typeof MONITORING_CONFIG_DEFAULTS;
-
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const SNS_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
-/** Validates the monitoring keys; pushes each problem to `problems`. */
-export function readMonitoringConfig(
-  read: {
-    value(key: Key): string;
-    list(key: Key): string[];
-    boolean(key: Key): boolean;
-    duration(key: Key): number;
-  },
-  stackRegion: string,
-  problems: string[],
-): MonitoringConfig {
-  const number = (key: Key, max: number): number => {
-    const text = read.value(key);
-    const parsed = Number(text);
-    if (!/^\d+(\.\d+)?$/.test(text) || !(parsed > 0) || parsed > max) {
-      problems.push(`${key}: "${text}" must be a positive number up to ${max}`);
-      return 1;
-    }
-    return parsed;
-  };
-  const alarmTopicArns = read.list("alarmTopicArns");
-  const topicRegions = new Set<string>();
-  for (const arn of alarmTopicArns) {
+/** SNS topic ARNs, at most one per region. */
+function topicArns(text: string, context: ParseContext): readonly string[] {
+  const arns = list()(text, context);
+  const regions: string[] = [];
+  for (const arn of arns) {
     const region = SNS_ARN.exec(arn)?.[1];
-    if (!region) problems.push(`alarmTopicArns: "${arn}" is not an SNS topic ARN`);
-    else if (topicRegions.has(region)) problems.push(`alarmTopicArns: two topics in ${region}`);
-    else topicRegions.add(region);
+    if (!region) context.report(`"${arn}" is not an SNS topic ARN`);
+    else if (regions.includes(region)) context.report(`two topics in ${region}`);
+    else regions.push(region);
   }
-  const listed = read.list("edgeMetricRegions");
-  for (const region of listed) {
-    if (!REGION.test(region)) problems.push(`edgeMetricRegions: "${region}" is not an AWS region`);
-  }
-  const edgeMetricRegions = [...new Set(listed.length > 0 ? listed : ["us-east-1", stackRegion])];
+  return arns;
+}
+
+/** The monitoring rows of the stack config key table. */
+export const MONITORING_KEY_TABLE = {
+  production: configKey({
+    default: "false",
+    doc: "Marks a production stack (tag `signed-hls-cdn:production` on the distribution): the policy pack then requires the alarms and their topics. `true` in `Pulumi.prod.yaml`.",
+    parse: boolean,
+  }),
+  alarmTopicArns: configKey({
+    default: "",
+    doc: 'Existing SNS topics for the alarms, at most one per region; a region without one gets a created topic (see "Operating").',
+    parse: topicArns,
+  }),
+  edgeMetricRegions: configKey({
+    default: "",
+    shownDefault: "`us-east-1,<aws:region>`",
+    doc: "Regions whose CloudWatch holds the edge function's own metrics (where your viewers are served): one edge-5xx alarm and one dashboard line each.",
+    parse: list((region) => (REGION.test(region) ? undefined : `"${region}" is not an AWS region`)),
+  }),
+  alarmRotationOverdueMargin: configKey({
+    default: `${DEFAULT_OVERDUE_MARGIN_SECONDS}`,
+    shownDefault: `\`${DEFAULT_OVERDUE_MARGIN_SECONDS}\` (1 d)`,
+    doc: "How long past the rotation interval the active key may get before `rotation-overdue` fires (a duration like `1d`). `doctor`'s `--overdue-margin` has the same default.",
+    parse: duration,
+  }),
+  alarmSignerErrors: configKey({
+    default: "5",
+    doc: "Signer AWS/Lambda `Errors` per 5 minutes that page.",
+    parse: positiveNumber(1e6),
+  }),
+  alarmSignerThrottles: configKey({
+    default: "1",
+    doc: "Signer AWS/Lambda `Throttles` per 5 minutes that page.",
+    parse: positiveNumber(1e6),
+  }),
+  alarmEdgeServerErrors: configKey({
+    default: "10",
+    doc: "Edge answers with status >= 500 per 5 minutes, per edge metric region.",
+    parse: positiveNumber(1e6),
+  }),
+  alarmLambdaEdgeErrors: configKey({
+    default: "1",
+    doc: "Each of CloudFront's `LambdaExecutionError`, `LambdaValidationError`, `LambdaLimitExceededError` per 5 minutes.",
+    parse: positiveNumber(1e6),
+  }),
+  alarm4xxRatePercent: configKey({
+    default: "10",
+    doc: "CloudFront `4xxErrorRate` (3 periods of 5 min) above this percentage.",
+    parse: positiveNumber(100),
+  }),
+  alarm5xxRatePercent: configKey({
+    default: "1",
+    doc: "CloudFront `5xxErrorRate` (2 periods of 5 min) above this percentage.",
+    parse: positiveNumber(100),
+  }),
+} satisfies Record<string, ConfigKeySpec<unknown>>;
+
+export type MonitoringKey = keyof typeof MONITORING_KEY_TABLE;
+export type MonitoringKeyValues = ParsedValues<typeof MONITORING_KEY_TABLE>;
+
+/** The monitoring keys with their defaults (also part of CONFIG_DEFAULTS). */
+export const MONITORING_CONFIG_DEFAULTS = Object.fromEntries(
+  Object.entries(MONITORING_KEY_TABLE).map(([key, spec]) => [key, spec.default]),
+) as Readonly<Record<MonitoringKey, string>>;
+
+/** The monitoring settings from their parsed keys; edge metrics default to us-east-1 and the stack's region. */
+export function monitoringConfig(values: MonitoringKeyValues, stackRegion: string): MonitoringConfig {
+  const listed = values.edgeMetricRegions;
   return {
-    production: read.boolean("production"),
-    alarmTopicArns,
-    edgeMetricRegions,
+    production: values.production,
+    alarmTopicArns: values.alarmTopicArns,
+    edgeMetricRegions: [...new Set(listed.length > 0 ? listed : ["us-east-1", stackRegion])],
     thresholds: {
-      rotationOverdueMarginSeconds: read.duration("alarmRotationOverdueMargin"),
-      signerErrors: number("alarmSignerErrors", 1e6),
-      signerThrottles: number("alarmSignerThrottles", 1e6),
-      edgeServerErrors: number("alarmEdgeServerErrors", 1e6),
-      lambdaEdgeErrors: number("alarmLambdaEdgeErrors", 1e6),
-      errorRate4xxPercent: number("alarm4xxRatePercent", 100),
-      errorRate5xxPercent: number("alarm5xxRatePercent", 100),
+      rotationOverdueMarginSeconds: values.alarmRotationOverdueMargin,
+      signerErrors: values.alarmSignerErrors,
+      signerThrottles: values.alarmSignerThrottles,
+      edgeServerErrors: values.alarmEdgeServerErrors,
+      lambdaEdgeErrors: values.alarmLambdaEdgeErrors,
+      errorRate4xxPercent: values.alarm4xxRatePercent,
+      errorRate5xxPercent: values.alarm5xxRatePercent,
     },
   };
 }

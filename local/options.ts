@@ -1,12 +1,18 @@
 /**
  * `npm start` settings: flags win over environment variables, which win over
- * defaults. Every value is checked here, with the reason in plain words, so
- * the stack never starts in a state the rotation would have to refuse.
+ * defaults. Every flag is declared once in `FLAGS` (its environment variable,
+ * parser and help line; `USAGE` is generated from it). Settings the stack
+ * config also has use its parsers and defaults (infra/config/keys.ts), and
+ * the rotation invariant is the stack's rule (contract/rotation-window.ts), so
+ * the local stack refuses what a deployed stack refuses, never less.
  */
 import { join } from "node:path";
-import { DEFAULT_IPV6_ENABLED } from "../functions/cloudfront/ip";
+import { DEFAULT_EDGE_TRIGGER, DEFAULT_IPV6_ENABLED, DEFAULT_KEY_ALGORITHM } from "../contract/defaults";
+import { minimumRotationIntervalSeconds, rotationIntervalIsSafe } from "../contract/rotation-window";
+import { EDGE_TRIGGERS, type EdgeTrigger } from "../contract/limits";
 import type { KeyAlgorithm } from "../functions/cloudfront/types";
-import type { EdgeTrigger } from "../contract/limits";
+import { CONFIG_KEY_TABLE, KEY_ALGORITHMS, type ConfigKey } from "../infra/config/keys";
+import { signerKeyAgeProblems } from "../infra/config/validators";
 
 export interface LocalStackOptions {
   /** Port of the page and app; the edge, signer API and origin take the next three. 0: ephemeral ports for all. */
@@ -38,6 +44,11 @@ export interface LocalStackOptions {
 
 export const DEFAULT_PORT = 8400;
 
+/**
+ * Local defaults: timings far shorter than a deployed stack's (a rotation a
+ * minute, so the whole key lifecycle shows in a minute); the trigger, key
+ * algorithm and IPv6 setting are the stack's defaults.
+ */
 export function defaultOptions(): LocalStackOptions {
   return {
     port: DEFAULT_PORT,
@@ -50,90 +61,223 @@ export function defaultOptions(): LocalStackOptions {
     clockSkewSeconds: 5,
     live: true,
     liveWindowSegments: 5,
-    trigger: "viewer-request",
-    keyAlgorithm: "ecdsa-p256",
+    trigger: DEFAULT_EDGE_TRIGGER,
+    keyAlgorithm: DEFAULT_KEY_ALGORITHM,
     ipv6Enabled: DEFAULT_IPV6_ENABLED,
   };
 }
 
-export const USAGE = `npm start -- [options]     (every option also reads an environment variable)
-
-  --port N              page/app port; edge N+1, signer N+2, origin N+3; 0 = ephemeral   LOCAL_PORT (${DEFAULT_PORT})
-  --media DIR           folder the origin serves                                        LOCAL_MEDIA_DIR (local/sample)
-  --state DIR           where keys, parameters and secrets persist                      LOCAL_STATE_DIR (local/.state)
-  --no-state            keep keys in memory only
-  --rotate-every S      seconds between key rotations                                   LOCAL_ROTATE_EVERY (60)
-  --url-lifetime S      longest signed URL / cookie lifetime                            LOCAL_URL_LIFETIME (30)
-  --key-cache-ttl S     signers' active-key cache TTL                                   LOCAL_KEY_CACHE_TTL (5)
-  --key-max-stale S     signers' hard maximum key age                                   LOCAL_KEY_MAX_STALE (10)
-  --clock-skew S        clock skew the rotation allows for                              LOCAL_CLOCK_SKEW (5)
-  --vod                 serve playlists as they are (default: loop them as live)        LOCAL_VOD=1
-  --trigger T           viewer-request | origin-request                                 LOCAL_TRIGGER (viewer-request)
-  --key-algorithm A     ecdsa-p256 | rsa-2048                                           LOCAL_KEY_ALGORITHM (ecdsa-p256)
-  --ipv6                as the stack's ipv6Enabled true: IP-bound grants are refused    LOCAL_IPV6=1 (off)
-  --help
-
-A rotation must never untrust a key while a URL it signed can still be valid, so
-rotate-every >= key-max-stale + url-lifetime + clock-skew (defaults: 60 >= 10 + 30 + 5).`;
-
 export class OptionsError extends Error {}
 
-const FLAGS: Record<
-  string,
-  { env: string; key: keyof LocalStackOptions; kind: "int" | "text" | "trigger" | "algorithm" }
-> = {
-  "--port": { env: "LOCAL_PORT", key: "port", kind: "int" },
-  "--media": { env: "LOCAL_MEDIA_DIR", key: "mediaDir", kind: "text" },
-  "--state": { env: "LOCAL_STATE_DIR", key: "stateDir", kind: "text" },
-  "--rotate-every": { env: "LOCAL_ROTATE_EVERY", key: "rotateEverySeconds", kind: "int" },
-  "--url-lifetime": { env: "LOCAL_URL_LIFETIME", key: "urlLifetimeSeconds", kind: "int" },
-  "--key-cache-ttl": { env: "LOCAL_KEY_CACHE_TTL", key: "keyCacheTtlSeconds", kind: "int" },
-  "--key-max-stale": { env: "LOCAL_KEY_MAX_STALE", key: "keyMaxStaleSeconds", kind: "int" },
-  "--clock-skew": { env: "LOCAL_CLOCK_SKEW", key: "clockSkewSeconds", kind: "int" },
-  "--trigger": { env: "LOCAL_TRIGGER", key: "trigger", kind: "trigger" },
-  "--key-algorithm": { env: "LOCAL_KEY_ALGORITHM", key: "keyAlgorithm", kind: "algorithm" },
-};
+type Key = keyof LocalStackOptions;
 
-function convert(flag: string, kind: string, text: string): string | number {
-  if (kind === "int") {
-    if (!/^\d{1,9}$/.test(text)) throw new OptionsError(`${flag} must be a whole number, got "${text}"`);
-    return Number(text);
-  }
-  if (kind === "trigger" && text !== "viewer-request" && text !== "origin-request") {
-    throw new OptionsError(`${flag} must be viewer-request or origin-request, got "${text}"`);
-  }
-  if (kind === "algorithm" && text !== "ecdsa-p256" && text !== "rsa-2048") {
-    throw new OptionsError(`${flag} must be ecdsa-p256 or rsa-2048, got "${text}"`);
-  }
-  if (text === "") throw new OptionsError(`${flag} needs a value`);
+/** A flag with a value (`--port N`, `--port=N`), also read from `env`. */
+interface ValueFlag {
+  readonly name: string;
+  readonly env: string;
+  readonly key: Key;
+  /** Placeholder in the help line, e.g. `N`, `DIR`. */
+  readonly value: string;
+  readonly help: string;
+  /** The default as the help shows it; otherwise `defaultOptions()[key]`. */
+  readonly shownDefault?: string;
+  /** Turns the text into the setting; `name` is the flag or variable it came from, for messages. */
+  readonly parse: (text: string, name: string) => unknown;
+}
+
+/** A flag without a value that sets `key` to `to`; `env` set to `1` does the same. */
+interface SwitchFlag {
+  readonly name: string;
+  readonly env?: string;
+  readonly key: Key;
+  readonly to: unknown;
+  readonly help: string;
+  readonly shownDefault: string;
+}
+
+type Flag = ValueFlag | SwitchFlag;
+
+function wholeNumber(text: string, name: string): number {
+  if (!/^\d{1,9}$/.test(text)) throw new OptionsError(`${name} must be a whole number, got "${text}"`);
+  return Number(text);
+}
+
+function nonEmpty(text: string, name: string): string {
+  if (text === "") throw new OptionsError(`${name} needs a value`);
   return text;
 }
+
+/** Reads the setting with the stack config key's own parser: the same values accepted, the same refused. */
+function asStackKey(key: ConfigKey): (text: string, name: string) => unknown {
+  return (text, name) =>
+    CONFIG_KEY_TABLE[key].parse(text, {
+      stack: "local",
+      report: (message) => {
+        throw new OptionsError(`${name} (the stack's ${key}): ${message}`);
+      },
+    });
+}
+
+/** Every `npm start` flag, in the help's order. */
+export const FLAGS: readonly Flag[] = [
+  {
+    name: "--port",
+    env: "LOCAL_PORT",
+    key: "port",
+    value: "N",
+    help: "page/app port; edge N+1, signer N+2, origin N+3; 0 = ephemeral",
+    parse: wholeNumber,
+  },
+  {
+    name: "--media",
+    env: "LOCAL_MEDIA_DIR",
+    key: "mediaDir",
+    value: "DIR",
+    help: "folder the origin serves",
+    shownDefault: "(local/sample)",
+    parse: nonEmpty,
+  },
+  {
+    name: "--state",
+    env: "LOCAL_STATE_DIR",
+    key: "stateDir",
+    value: "DIR",
+    help: "where keys, parameters and secrets persist",
+    shownDefault: "(local/.state)",
+    parse: nonEmpty,
+  },
+  { name: "--no-state", key: "stateDir", to: undefined, help: "keep keys in memory only", shownDefault: "" },
+  {
+    name: "--rotate-every",
+    env: "LOCAL_ROTATE_EVERY",
+    key: "rotateEverySeconds",
+    value: "S",
+    help: "seconds between key rotations",
+    parse: wholeNumber,
+  },
+  {
+    name: "--url-lifetime",
+    env: "LOCAL_URL_LIFETIME",
+    key: "urlLifetimeSeconds",
+    value: "S",
+    help: "longest signed URL / cookie lifetime",
+    parse: asStackKey("maxUrlLifetimeSeconds"),
+  },
+  {
+    name: "--key-cache-ttl",
+    env: "LOCAL_KEY_CACHE_TTL",
+    key: "keyCacheTtlSeconds",
+    value: "S",
+    help: "signers' active-key cache TTL",
+    parse: asStackKey("signerCacheTtlSeconds"),
+  },
+  {
+    name: "--key-max-stale",
+    env: "LOCAL_KEY_MAX_STALE",
+    key: "keyMaxStaleSeconds",
+    value: "S",
+    help: "signers' hard maximum key age",
+    parse: asStackKey("signerMaxStaleSeconds"),
+  },
+  {
+    name: "--clock-skew",
+    env: "LOCAL_CLOCK_SKEW",
+    key: "clockSkewSeconds",
+    value: "S",
+    help: "clock skew the rotation allows for",
+    parse: asStackKey("clockSkewSeconds"),
+  },
+  {
+    name: "--vod",
+    env: "LOCAL_VOD",
+    key: "live",
+    to: false,
+    help: "serve playlists as they are (default: loop them as live)",
+    shownDefault: "",
+  },
+  {
+    name: "--trigger",
+    env: "LOCAL_TRIGGER",
+    key: "trigger",
+    value: "T",
+    help: EDGE_TRIGGERS.join(" | "),
+    parse: asStackKey("edgeTrigger"),
+  },
+  {
+    name: "--key-algorithm",
+    env: "LOCAL_KEY_ALGORITHM",
+    key: "keyAlgorithm",
+    value: "A",
+    help: KEY_ALGORITHMS.join(" | "),
+    parse: asStackKey("keyAlgorithm"),
+  },
+  {
+    name: "--ipv6",
+    env: "LOCAL_IPV6",
+    key: "ipv6Enabled",
+    to: true,
+    help: "as the stack's ipv6Enabled true: IP-bound grants are refused",
+    shownDefault: "(off)",
+  },
+];
+
+const isSwitch = (flag: Flag): flag is SwitchFlag => "to" in flag;
+
+function helpLine(flag: Flag): string {
+  const left = isSwitch(flag) ? flag.name : `${flag.name} ${flag.value}`;
+  const shown = flag.shownDefault ?? `(${String(defaultOptions()[flag.key])})`;
+  const env =
+    flag.env === undefined ? "" : isSwitch(flag) ? `${flag.env}=1 ${shown}` : `${flag.env} ${shown}`;
+  return `  ${left.padEnd(20)}  ${flag.help.padEnd(63)}  ${env}`.trimEnd();
+}
+
+function invariantText(): string {
+  const defaults = defaultOptions();
+  return (
+    "A rotation must never untrust a key while a URL it signed can still be valid, so\n" +
+    "rotate-every > max(key-cache-ttl, key-max-stale) + url-lifetime + clock-skew, the stack's rotationInterval rule\n" +
+    `(defaults: ${defaults.rotateEverySeconds} > ${Math.max(defaults.keyCacheTtlSeconds, defaults.keyMaxStaleSeconds)} + ` +
+    `${defaults.urlLifetimeSeconds} + ${defaults.clockSkewSeconds}).`
+  );
+}
+
+export const USAGE = [
+  "npm start -- [options]     (every option also reads an environment variable)",
+  "",
+  ...FLAGS.map(helpLine),
+  "  --help",
+  "",
+  invariantText(),
+].join("\n");
 
 /** Parses argv (without node and script) and env; returns "help" when asked. Throws OptionsError on bad input. */
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): LocalStackOptions | "help" {
   const values: Record<string, unknown> = { ...defaultOptions() };
-  for (const spec of Object.values(FLAGS)) {
-    const text = env[spec.env];
-    if (text !== undefined && text !== "") values[spec.key] = convert(spec.env, spec.kind, text);
+  for (const flag of FLAGS) {
+    if (flag.env === undefined) continue;
+    const text = env[flag.env];
+    if (isSwitch(flag)) {
+      if (text === "1") values[flag.key] = flag.to;
+    } else if (text !== undefined && text !== "") {
+      values[flag.key] = flag.parse(text, flag.env);
+    }
   }
-  if (env.LOCAL_VOD === "1") values.live = false;
-  if (env.LOCAL_IPV6 === "1") values.ipv6Enabled = true;
   for (let index = 0; index < argv.length; index++) {
     const argument = argv[index];
     if (argument === "--help" || argument === "-h") return "help";
-    if (argument === "--vod") values.live = false;
-    else if (argument === "--ipv6") values.ipv6Enabled = true;
-    else if (argument === "--no-state") values.stateDir = undefined;
-    else {
-      const [flag, inline] = argument.includes("=")
-        ? [argument.slice(0, argument.indexOf("=")), argument.slice(argument.indexOf("=") + 1)]
-        : [argument, undefined];
-      const spec = FLAGS[flag];
-      if (!spec) throw new OptionsError(`unknown option "${argument}" (see --help)`);
-      const text = inline ?? argv[++index];
-      if (text === undefined) throw new OptionsError(`${flag} needs a value`);
-      values[spec.key] = convert(flag, spec.kind, text);
+    const [name, inline] = argument.includes("=")
+      ? [argument.slice(0, argument.indexOf("=")), argument.slice(argument.indexOf("=") + 1)]
+      : [argument, undefined];
+    const flag = FLAGS.find((candidate) => candidate.name === name);
+    if (!flag) throw new OptionsError(`unknown option "${argument}" (see --help)`);
+    if (isSwitch(flag)) {
+      if (inline !== undefined) throw new OptionsError(`${name} takes no value`);
+      values[flag.key] = flag.to;
+      continue;
     }
+    const text = inline ?? argv[++index];
+    if (text === undefined) throw new OptionsError(`${name} needs a value`);
+    values[flag.key] = flag.parse(text, name);
   }
   return checkOptions(values as unknown as LocalStackOptions);
 }
@@ -161,16 +305,19 @@ export function checkOptions(options: LocalStackOptions): LocalStackOptions {
   }
   if (!Number.isInteger(clockSkewSeconds) || clockSkewSeconds < 0)
     throw new OptionsError(`clock skew must be 0 or more seconds, got ${clockSkewSeconds}`);
-  if (keyMaxStaleSeconds < keyCacheTtlSeconds) {
+  const keyAge = { signerCacheTtlSeconds: keyCacheTtlSeconds, signerMaxStaleSeconds: keyMaxStaleSeconds };
+  if (signerKeyAgeProblems(keyAge).length > 0) {
     throw new OptionsError(
       `key max stale (${keyMaxStaleSeconds} s) must be at least the key cache TTL (${keyCacheTtlSeconds} s)`,
     );
   }
-  const window = keyMaxStaleSeconds + urlLifetimeSeconds + clockSkewSeconds;
-  if (rotateEverySeconds < window) {
+  const timing = { ...keyAge, maxUrlLifetimeSeconds: urlLifetimeSeconds, clockSkewSeconds };
+  if (!rotationIntervalIsSafe(rotateEverySeconds, timing)) {
+    const keyUse = Math.max(keyCacheTtlSeconds, keyMaxStaleSeconds);
     throw new OptionsError(
       `rotating every ${rotateEverySeconds} s would untrust keys while URLs they signed are still valid: ` +
-        `rotate-every must be >= key-max-stale + url-lifetime + clock-skew = ${keyMaxStaleSeconds} + ${urlLifetimeSeconds} + ${clockSkewSeconds} = ${window} s`,
+        `rotate-every must exceed max(key-cache-ttl, key-max-stale) + url-lifetime + clock-skew = ` +
+        `${keyUse} + ${urlLifetimeSeconds} + ${clockSkewSeconds} = ${minimumRotationIntervalSeconds(timing)} s`,
     );
   }
   if (!Number.isInteger(options.liveWindowSegments) || options.liveWindowSegments < 1)

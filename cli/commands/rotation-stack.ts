@@ -4,6 +4,14 @@
  * persisted in-memory model (--local FILE). Plus how rotation events are shown.
  */
 import { existsSync } from "node:fs";
+import {
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  DEFAULT_KEY_ALGORITHM,
+  DEFAULT_MIN_PROPAGATION_SECONDS,
+  DEFAULT_ROTATION_INTERVAL_DAYS,
+  DEFAULT_SIGNER_CACHE_TTL_SECONDS,
+  DEFAULT_SIGNER_MAX_STALE_SECONDS,
+} from "../../contract/defaults";
 import { parameterNames } from "../../functions/keys/types";
 import type { AuditEvent, AuditSink, RotationConfig, RotationPorts } from "../../functions/rotation";
 import { awsRotationPorts } from "../../functions/rotation/aws";
@@ -37,12 +45,12 @@ export const STACK_HELP = `Stack (flags override --config):
   --key-group-ids A,B    the two key group ids (slot order)
   --secret-arns A,B      the two private-key secret ARNs (same order)
   --max-url-lifetime S   longest URL/cookie lifetime any signer grants (seconds)
-  --signer-cache-ttl S   signers' key cache TTL (default 300)
-  --signer-max-stale S   signers' hard maximum key age (default 900)
-  --clock-skew S         allowed clock difference (default 300)
-  --min-propagation S    wait after a key group change before trusting Deployed (default 300)
-  --interval-days N      rotation interval (default 90)
-  --key-algorithm ALG    ecdsa-p256 (default) or rsa-2048
+  --signer-cache-ttl S   signers' key cache TTL (default ${DEFAULT_SIGNER_CACHE_TTL_SECONDS})
+  --signer-max-stale S   signers' hard maximum key age (default ${DEFAULT_SIGNER_MAX_STALE_SECONDS})
+  --clock-skew S         allowed clock difference (default ${DEFAULT_CLOCK_SKEW_SECONDS})
+  --min-propagation S    wait after a key group change before trusting Deployed (default ${DEFAULT_MIN_PROPAGATION_SECONDS})
+  --interval-days N      rotation interval (default ${DEFAULT_ROTATION_INTERVAL_DAYS})
+  --key-algorithm ALG    ecdsa-p256 or rsa-2048 (default ${DEFAULT_KEY_ALGORITHM})
   --local FILE           act on the local stack's persisted in-memory model instead of AWS
   --json                 print the result as JSON
 `;

@@ -54,22 +54,8 @@ function checkIpv4Cidr(text: string): { addressText: string; prefixLength: numbe
   return { addressText, prefixLength: Number(prefixText) };
 }
 
-/**
- * Narrowest-allowed IP binding by default: a /24 (256 addresses, one typical
- * carrier or office block). A wider CIDR makes the binding meaningless (`/0`
- * matches every viewer), so signers refuse it unless configured lower.
- */
-export const DEFAULT_MIN_IP_PREFIX_LENGTH = 24;
-/**
- * Whether a stack's distribution answers over IPv6 unless its config says otherwise. Off: CloudFront
- * compares a policy's `IpAddress` with the viewer's address, and a dual-stack viewer reaching an
- * IPv6-enabled distribution arrives over IPv6 and fails an IPv4 binding, so AWS advises against
- * IPv6 when custom policies carry `IpAddress` (DistributionConfig `IsIPV6Enabled`:
- * https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DistributionConfig.html, and
- * "Enable IPv6" in https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesGeneral.html).
- * With IPv6 on, the signer and the manifest edge refuse IP binding instead.
- */
-export const DEFAULT_IPV6_ENABLED = false;
+// The defaults live with every other shared default (contract/defaults.ts); re-exported for the signing core.
+export { DEFAULT_IPV6_ENABLED, DEFAULT_MIN_IP_PREFIX_LENGTH } from "../../contract/defaults";
 /** The lowest minimum a stack may configure: below /8 a binding no longer names anyone. */
 export const MIN_IP_PREFIX_LENGTH_FLOOR = 8;
 

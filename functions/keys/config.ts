@@ -2,6 +2,11 @@
  * Where a signer finds the active key, as plain JSON so it can be captured in
  * a Pulumi callback closure or an edge function's baked-in config.
  */
+import {
+  DEFAULT_HASH_ALGORITHM,
+  DEFAULT_SIGNER_CACHE_TTL_SECONDS,
+  DEFAULT_SIGNER_MAX_STALE_SECONDS,
+} from "../../contract/defaults";
 import type { HashAlgorithm } from "../cloudfront/types";
 
 export interface KeySourceConfig {
@@ -9,11 +14,11 @@ export interface KeySourceConfig {
   readonly region: string;
   /** SSM parameter prefix, e.g. `/cloudfront-signer/dev` (see `parameterNames`). */
   readonly parameterPrefix: string;
-  /** How long a loaded key is used before it is re-read. Default 300. */
+  /** How long a loaded key is used before it is re-read. Default DEFAULT_CACHE_TTL_SECONDS. */
   readonly cacheTtlSeconds?: number;
   /**
    * Hard maximum age (seconds since the last successful load) of a key served
-   * while refreshes fail; past it `getSigner` fails closed. Default 900; never
+   * while refreshes fail; past it `getSigner` fails closed. Default DEFAULT_MAX_STALE_SECONDS; never
    * below `cacheTtlSeconds`. The rotation's safety window must use the same value.
    */
   readonly maxStaleSeconds?: number;
@@ -21,8 +26,9 @@ export interface KeySourceConfig {
   readonly hashAlgorithm?: HashAlgorithm;
 }
 
-export const DEFAULT_CACHE_TTL_SECONDS = 300;
-export const DEFAULT_MAX_STALE_SECONDS = 900;
+/** The stack's defaults (contract/defaults.ts), for a key source config that leaves them out. */
+export const DEFAULT_CACHE_TTL_SECONDS = DEFAULT_SIGNER_CACHE_TTL_SECONDS;
+export const DEFAULT_MAX_STALE_SECONDS = DEFAULT_SIGNER_MAX_STALE_SECONDS;
 /** After a failed refresh, callers keep the stale key and do not retry before this many seconds (capped at the TTL). */
 export const REFRESH_RETRY_SECONDS = 30;
 
@@ -60,7 +66,7 @@ export function resolveKeySourceConfig(config: KeySourceConfig): ResolvedKeySour
       `key source config: maxStaleSeconds (${maxStaleSeconds}) must be >= cacheTtlSeconds (${cacheTtlSeconds})`,
     );
   }
-  const hashAlgorithm = config.hashAlgorithm ?? "sha1";
+  const hashAlgorithm = config.hashAlgorithm ?? DEFAULT_HASH_ALGORITHM;
   if (hashAlgorithm !== "sha1" && hashAlgorithm !== "sha256") {
     throw new Error(
       `key source config: hashAlgorithm must be "sha1" or "sha256", got ${JSON.stringify(hashAlgorithm)}`,

@@ -5,7 +5,7 @@
  * between them). Any key that signed a still-valid grant is in one of them:
  * a key leaves its slot only when the next rotation overwrites it, a whole
  * rotation interval after it stopped signing, and the stack config requires
- * that interval to exceed the longest URL lifetime (the stack config).
+ * that interval to exceed the longest URL lifetime (contract/rotation-window.ts).
  *
  * A slot secret may be a bare PEM (written at deploy) with no key id, so the
  * keys are a list, not a map by id: CloudFront has already matched the id.

@@ -48,13 +48,8 @@ export const ROTATION_METRICS = {
   activeKeyAge: "ActiveKeyAgeSeconds",
 } as const;
 
-/**
- * How long past its due time (rotation interval after the active key became
- * active) a rotation may be before the rotation-overdue alarm fires and
- * `doctor` reports it: one day, the longest gap between scheduled runs
- * (the stack config's rotationCheckSeconds), so one missed run is tolerated.
- */
-export const DEFAULT_OVERDUE_MARGIN_SECONDS = 86400;
+/** The rotation-overdue alarm's and `doctor`'s margin (contract/defaults.ts). */
+export { DEFAULT_OVERDUE_MARGIN_SECONDS } from "../../contract/defaults";
 
 const STACK_ONLY = [[STACK_DIMENSION]] as const;
 

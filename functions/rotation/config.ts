@@ -1,9 +1,19 @@
 /**
  * Rotation settings, plain JSON (captured in the rotation Lambda's closure and
- * used by the CLI). The safety window of a retired key is
- * signerMaxStaleSeconds + maxUrlLifetimeSeconds + clockSkewSeconds after it
- * was last the active key.
+ * used by the CLI). The safety window of a retired key is the rotation
+ * invariant's key retention (contract/rotation-window.ts) after it was last
+ * the active key. Defaults are the stack's (contract/defaults.ts).
  */
+import {
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  DEFAULT_KEY_ALGORITHM,
+  DEFAULT_MIN_PROPAGATION_SECONDS,
+  DEFAULT_ROTATION_INTERVAL_DAYS,
+  DEFAULT_ROTATION_LEASE_SECONDS,
+  DEFAULT_SIGNER_CACHE_TTL_SECONDS,
+  DEFAULT_SIGNER_MAX_STALE_SECONDS,
+} from "../../contract/defaults";
+import { keyRetentionSeconds } from "../../contract/rotation-window";
 import type { KeyAlgorithm } from "../cloudfront/types";
 import { MAX_KEY_GROUPS_PER_BEHAVIOR } from "../../contract/limits";
 
@@ -21,21 +31,21 @@ export interface RotationConfig {
   readonly distributionId: string;
   /** The two key group + secret pairs; whichever the active secret parameter names is active. */
   readonly slots: readonly [RotationSlot, RotationSlot];
-  /** Algorithm of generated keys. Default `ecdsa-p256`. */
+  /** Algorithm of generated keys. Default DEFAULT_KEY_ALGORITHM. */
   readonly keyAlgorithm?: KeyAlgorithm;
-  /** Rotate when the active key is this old. Default 90. */
+  /** Rotate when the active key is this old. Default DEFAULT_ROTATION_INTERVAL_DAYS. */
   readonly rotationIntervalDays?: number;
-  /** Signers' key cache TTL (KeySourceConfig.cacheTtlSeconds). Default 300. */
+  /** Signers' key cache TTL (KeySourceConfig.cacheTtlSeconds). Default DEFAULT_SIGNER_CACHE_TTL_SECONDS. */
   readonly signerCacheTtlSeconds?: number;
-  /** Signers' hard maximum key age (KeySourceConfig.maxStaleSeconds). Default 900. */
+  /** Signers' hard maximum key age (KeySourceConfig.maxStaleSeconds). Default DEFAULT_SIGNER_MAX_STALE_SECONDS. */
   readonly signerMaxStaleSeconds?: number;
   /** Longest lifetime any signer grants a URL or cookie (stack maximum). Required. */
   readonly maxUrlLifetimeSeconds: number;
-  /** Clock difference allowed between signers, CloudFront and the rotation. Default 300. */
+  /** Clock difference allowed between signers, CloudFront and the rotation. Default DEFAULT_CLOCK_SKEW_SECONDS. */
   readonly clockSkewSeconds?: number;
-  /** Minimum wait after a key group change before trusting a `Deployed` status. Default 300. */
+  /** Minimum wait after a key group change before trusting a `Deployed` status. Default DEFAULT_MIN_PROPAGATION_SECONDS. */
   readonly minPropagationSeconds?: number;
-  /** How long a run holds the rotation lease; longer than the Lambda timeout. Default 900. */
+  /** How long a run holds the rotation lease; longer than the Lambda timeout. Default DEFAULT_ROTATION_LEASE_SECONDS. */
   readonly leaseSeconds?: number;
   /** Prefix of generated public key names (letters, digits, `-`, `_`). Default from the parameter prefix. */
   readonly keyNamePrefix?: string;
@@ -65,7 +75,7 @@ export function resolveRotationConfig(config: RotationConfig): ResolvedRotationC
     fail("the two slots must use different key groups");
   if (config.slots[0].secretArn === config.slots[1].secretArn)
     fail("the two slots must use different secrets");
-  const keyAlgorithm = config.keyAlgorithm ?? "ecdsa-p256";
+  const keyAlgorithm = config.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
   if (keyAlgorithm !== "ecdsa-p256" && keyAlgorithm !== "rsa-2048")
     fail(`keyAlgorithm must be ecdsa-p256 or rsa-2048`);
   const seconds = (value: unknown, name: string, fallback?: number, allowZero = false): number => {
@@ -82,19 +92,37 @@ export function resolveRotationConfig(config: RotationConfig): ResolvedRotationC
     }
     return chosen;
   };
-  const rotationIntervalDays = seconds(config.rotationIntervalDays, "rotationIntervalDays", 90);
-  const signerCacheTtlSeconds = seconds(config.signerCacheTtlSeconds, "signerCacheTtlSeconds", 300);
+  const rotationIntervalDays = seconds(
+    config.rotationIntervalDays,
+    "rotationIntervalDays",
+    DEFAULT_ROTATION_INTERVAL_DAYS,
+  );
+  const signerCacheTtlSeconds = seconds(
+    config.signerCacheTtlSeconds,
+    "signerCacheTtlSeconds",
+    DEFAULT_SIGNER_CACHE_TTL_SECONDS,
+  );
   const signerMaxStaleSeconds = seconds(
     config.signerMaxStaleSeconds,
     "signerMaxStaleSeconds",
-    Math.max(900, signerCacheTtlSeconds),
+    Math.max(DEFAULT_SIGNER_MAX_STALE_SECONDS, signerCacheTtlSeconds),
   );
   if (signerMaxStaleSeconds < signerCacheTtlSeconds)
     fail("signerMaxStaleSeconds must be >= signerCacheTtlSeconds");
   const maxUrlLifetimeSeconds = seconds(config.maxUrlLifetimeSeconds, "maxUrlLifetimeSeconds");
-  const clockSkewSeconds = seconds(config.clockSkewSeconds, "clockSkewSeconds", 300, true);
-  const minPropagationSeconds = seconds(config.minPropagationSeconds, "minPropagationSeconds", 300, true);
-  const leaseSeconds = seconds(config.leaseSeconds, "leaseSeconds", 900);
+  const clockSkewSeconds = seconds(
+    config.clockSkewSeconds,
+    "clockSkewSeconds",
+    DEFAULT_CLOCK_SKEW_SECONDS,
+    true,
+  );
+  const minPropagationSeconds = seconds(
+    config.minPropagationSeconds,
+    "minPropagationSeconds",
+    DEFAULT_MIN_PROPAGATION_SECONDS,
+    true,
+  );
+  const leaseSeconds = seconds(config.leaseSeconds, "leaseSeconds", DEFAULT_ROTATION_LEASE_SECONDS);
   const keyNamePrefix =
     config.keyNamePrefix ??
     `signed-hls${config.parameterPrefix.replace(/[^A-Za-z0-9]+/g, "-")}`.replace(/-+$/, "").slice(0, 64);
@@ -117,9 +145,14 @@ export function resolveRotationConfig(config: RotationConfig): ResolvedRotationC
   };
 }
 
-/** Seconds after a key stopped being active during which URLs signed with it may still be presented. */
+/**
+ * Seconds after a key stopped being active during which URLs signed with it may still be presented:
+ * the rotation invariant's rule (contract/rotation-window.ts), shared with the stack config, `npm start`
+ * and the policy pack. The rotation does not refuse a shorter interval: it untrusts a retired key only
+ * once this window has passed (safety.ts), so a short interval delays a rotation, never breaks a URL.
+ */
 export function retentionSeconds(config: ResolvedRotationConfig): number {
-  return config.signerMaxStaleSeconds + config.maxUrlLifetimeSeconds + config.clockSkewSeconds;
+  return keyRetentionSeconds(config);
 }
 
 /**

@@ -39,9 +39,6 @@ export const ROTATION_TIMING_TAGS = {
 
 export type RotationTimingField = keyof typeof ROTATION_TIMING_TAGS;
 
-/** Clock skew assumed between signers, viewers and CloudFront when nothing states it. */
-export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
-
 /**
  * The tags to put on the rotation function so the pack can check the
  * rotation invariant, e.g. `tags: rotationTimingTags(config)`.

@@ -16,6 +16,7 @@ import type { KeyAlgorithm, TrustedKeys } from "../../functions/cloudfront/types
 import type { KeySourcePort } from "../../functions/keys/ports";
 import { formatKeySecret } from "../../functions/keys/secret-value";
 import { parameterNames } from "../../functions/keys/types";
+import { DEFAULT_KEY_ALGORITHM } from "../../contract/defaults";
 import { MAX_KEYS_PER_KEY_GROUP, MAX_PUBLIC_KEYS_PER_ACCOUNT } from "../../contract/limits";
 import { ServiceError } from "../../functions/rotation/errors";
 import type {
@@ -184,7 +185,7 @@ export class InMemoryCloud {
     const existing = this.findSeeded(options.parameterPrefix);
     if (existing) return existing;
     const now = this.clock.now();
-    const algorithm = options.keyAlgorithm ?? "ecdsa-p256";
+    const algorithm = options.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
     const tag = options.parameterPrefix.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "");
     const slots = ["a", "b"].map((slotName) => {
       const pair = generateKeyPair(algorithm);

@@ -15,11 +15,11 @@ import { launchChromium, type LaunchedBrowser } from "./chromium";
 import { FAST_ROTATION } from "./fast-rotation";
 
 /**
- * 6 s URLs, rotation every 9 s (2 + 6 + 1 <= 9): a segment URI carries its playlist's expiry, so a
+ * 6 s URLs, rotation every 10 s (2 + 6 + 1 < 10, the strict rotation rule): a segment URI carries its playlist's expiry, so a
  * player that fetches a segment more than a URL lifetime after its playlist gets a 403; 6 s leaves
  * room for a loaded CI machine where 4 s did not (video.js once fetched a segment late).
  */
-const OPTIONS = { ...FAST_ROTATION, urlLifetimeSeconds: 6, rotateEverySeconds: 9 };
+const OPTIONS = { ...FAST_ROTATION, urlLifetimeSeconds: 6, rotateEverySeconds: 10 };
 const LIFETIMES = 3;
 
 interface PageState {

@@ -57,7 +57,11 @@ const base: RawStackConfig = { region: "eu-west-1" };
 describe("infra config: stack configuration validation", () => {
   it("fills every default for a config that only sets the region", () => {
     const config = validateStackConfig(base, "dev");
-    assert.equal(config.keyAlgorithm, "rsa-2048");
+    assert.equal(
+      config.keyAlgorithm,
+      "ecdsa-p256",
+      "issue 13: the default every consumer shares (contract/defaults.ts)",
+    );
     assert.equal(config.hashAlgorithm, "sha1");
     assert.equal(config.defaultUrlLifetimeSeconds, 3600);
     assert.equal(config.maxUrlLifetimeSeconds, 43200);

@@ -4,12 +4,9 @@
  * actually runs on a schedule.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import {
-  DEFAULT_CLOCK_SKEW_SECONDS,
-  ROTATION_TIMING_TAGS,
-  type Component,
-  type RotationTimingField,
-} from "../conventions";
+import { DEFAULT_CLOCK_SKEW_SECONDS } from "../../../contract/defaults";
+import { minimumRotationIntervalSeconds, rotationIntervalIsSafe } from "../../../contract/rotation-window";
+import { ROTATION_TIMING_TAGS, type Component, type RotationTimingField } from "../conventions";
 import { T, componentOf, componentPatterns, knownOr, tagsOf, type ResourceView } from "../resources";
 import { COMPONENT_PATTERNS_SCHEMA, configWithDefaults } from "../support";
 
@@ -79,7 +76,7 @@ export const rotationOutlivesSignedUrls: StackValidationPolicy = {
     "function or its schedule (signed-hls-cdn:rotation-interval-seconds, signed-hls-cdn:signer-cache-ttl-seconds, " +
     "signed-hls-cdn:signer-max-stale-seconds, signed-hls-cdn:max-url-lifetime-seconds, signed-hls-cdn:clock-skew-seconds; " +
     "rotationTimingTags() in infra/policy/conventions.ts writes them), else from this policy's config; the interval defaults to " +
-    "the schedule's rate(...) and the skew to 300 s. " +
+    `the schedule's rate(...) and the skew to ${DEFAULT_CLOCK_SKEW_SECONDS} s. ` +
     "Fix: lengthen the rotation interval or shorten the URL lifetime / cache TTL, and schedule the rotation function.",
   enforcementLevel: "mandatory",
   configSchema: {
@@ -179,9 +176,18 @@ export const rotationOutlivesSignedUrls: StackValidationPolicy = {
       return;
     }
     const interval = timing.rotationIntervalSeconds as number;
-    const keyAge = Math.max(timing.signerCacheTtlSeconds as number, timing.signerMaxStaleSeconds ?? 0);
-    const needed = keyAge + (timing.maxUrlLifetimeSeconds as number) + (timing.clockSkewSeconds as number);
-    if (interval <= needed) {
+    const cacheTtl = timing.signerCacheTtlSeconds as number;
+    const stated = {
+      signerCacheTtlSeconds: cacheTtl,
+      // Unstated, the stale maximum is the cache TTL: max(TTL, max stale) is then the TTL.
+      signerMaxStaleSeconds: timing.signerMaxStaleSeconds ?? cacheTtl,
+      maxUrlLifetimeSeconds: timing.maxUrlLifetimeSeconds as number,
+      clockSkewSeconds: timing.clockSkewSeconds as number,
+    };
+    // The stack config and `npm start` refuse by the same rule (contract/rotation-window.ts).
+    if (!rotationIntervalIsSafe(interval, stated)) {
+      const keyAge = Math.max(stated.signerCacheTtlSeconds, stated.signerMaxStaleSeconds);
+      const needed = minimumRotationIntervalSeconds(stated);
       reportViolation(
         `rotation interval ${span(interval)} is not longer than signer key age ${span(keyAge)} (cache TTL or max staleness) + ` +
           `maximum URL lifetime ${span(timing.maxUrlLifetimeSeconds as number)} + clock skew ${span(timing.clockSkewSeconds as number)} = ${span(needed)}; ` +
