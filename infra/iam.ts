@@ -128,30 +128,3 @@ export function createLambdaRole(name: string, args: LambdaRoleArgs, parent: pul
   );
   return role;
 }
-
-/**
- * What an application role needs to call the signer's Function URL (AWS_IAM
- * auth). New function URLs need both `lambda:InvokeFunctionUrl` and
- * `lambda:InvokeFunction` (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html):
- * either one alone gets 403. Exported as the `applicationPolicy` stack output.
- */
-export function applicationInvokeDocument(signerFunctionArn: string) {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "InvokeSignerFunctionUrl",
-        Effect: "Allow",
-        Action: "lambda:InvokeFunctionUrl",
-        Resource: signerFunctionArn,
-        Condition: { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } },
-      },
-      {
-        Sid: "InvokeSignerFunction",
-        Effect: "Allow",
-        Action: "lambda:InvokeFunction",
-        Resource: signerFunctionArn,
-      },
-    ],
-  };
-}

@@ -5,10 +5,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { MANIFEST_SUFFIX } from "../contract/behaviors";
 import { dynamicAccountSettings, explicitProviderArgs, stackAwsConfig } from "./aws-account";
 import type { StackConfig } from "./config";
-import { APP_CONFIG_SCHEMA_VERSION, type AppConfig } from "./app-config";
+import type { AppConfig } from "./app-config";
+import { buildAppConfig } from "./build-app-config";
 import { Distribution } from "./components/distribution";
 import { EDGE_FUNCTION_REGION, ManifestEdgeFunction } from "./components/manifest-edge-function";
 import { Monitoring } from "./components/monitoring";
@@ -16,15 +16,14 @@ import { RotationFunction } from "./components/rotation";
 import { SignerFunction } from "./components/signer";
 import { SigningKeys } from "./components/signing-keys";
 import {
-  manifestEdgeConfig,
   manifestEdgeFactory,
-  ROTATION_TIMEOUT_SECONDS,
   rotationConfig,
   rotationFactory,
   signerConfig,
   signerFactory,
 } from "./entrypoints";
-import { applicationInvokeDocument, readActiveKeyStatements, rotationStatements } from "./iam";
+import { manifestEdgeDeployConfig, ROTATION_TIMEOUT_SECONDS } from "./handler-config";
+import { readActiveKeyStatements, rotationStatements } from "./iam";
 import type { IpBinding } from "./policy/conventions";
 
 export interface StackOutputs {
@@ -65,10 +64,10 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     keys.secretArns,
   );
 
-  // IPv6 on: the signer and the edge refuse IP-bound grants (infra/entrypoints.ts passes refuseIpBinding).
+  // IPv6 on: the signer and the edge refuse IP-bound grants (infra/handler-config.ts passes refuseIpBinding).
   const ipBinding: IpBinding = config.ipv6Enabled ? "refused" : "allowed";
   const edge = new ManifestEdgeFunction("manifest-edge", {
-    callbackFactory: manifestEdgeFactory(manifestEdgeConfig(config), pulumi.all(keys.secretArns)),
+    callbackFactory: manifestEdgeFactory(manifestEdgeDeployConfig(config), pulumi.all(keys.secretArns)),
     statements: readKeyStatements,
     trigger: config.edgeTrigger,
     providerArgs: explicitProviderArgs(EDGE_FUNCTION_REGION, awsConfig),
@@ -85,12 +84,9 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     production: config.monitoring.production,
   });
   const domainName = cdn.distribution.domainName;
-  const allowedHosts = domainName.apply((domain) => [
-    ...new Set([...config.aliases, domain, ...config.extraAllowedHosts]),
-  ]);
 
   const signer = new SignerFunction("signer", {
-    callbackFactory: signerFactory(signerConfig(config, domainName, allowedHosts)),
+    callbackFactory: signerFactory(signerConfig(config, domainName)),
     statements: readKeyStatements,
     logRetentionDays: config.logRetentionDays,
     ipBinding,
@@ -139,86 +135,28 @@ export function createStack(config: StackConfig, stack: string): StackOutputs {
     signerFunctionName: signer.function.name,
   });
 
-  const pair = (active: pulumi.Output<string>, inactive: pulumi.Output<string>) =>
-    pulumi
-      .all([active, inactive])
-      .apply(([activeValue, inactiveValue]) => ({ active: activeValue, inactive: inactiveValue }));
-  const keyGroupIds = pair(keys.slots.active.keyGroup.keyGroupId, keys.slots.inactive.keyGroup.keyGroupId);
-  const secretArns = pair(keys.slots.active.secret.arn, keys.slots.inactive.secret.arn);
-  // pulumi.all's typed tuples stop at eight entries: two groups.
-  const distributionFacts = pulumi.all([
-    cdn.distribution.id,
-    domainName,
-    allowedHosts,
-    keyGroupIds,
-    secretArns,
-  ]);
-  const functionFacts = pulumi.all([
-    signer.function.name,
-    signer.function.arn,
-    signer.functionUrl.functionUrl,
-    rotation.function.name,
-    edge.versionArn,
-  ]);
+  const keyGroupIds = pulumi.output({
+    active: keys.slots.active.keyGroup.keyGroupId,
+    inactive: keys.slots.inactive.keyGroup.keyGroupId,
+  });
+  const secretArns = pulumi.output({
+    active: keys.slots.active.secret.arn,
+    inactive: keys.slots.inactive.secret.arn,
+  });
   const appConfig = pulumi
-    .all([distributionFacts, functionFacts])
-    .apply(
-      ([
-        [distributionId, domain, hosts, groupIds, arns],
-        [signerName, signerArn, signerUrl, rotationName, edgeVersionArn],
-      ]) => ({
-        distributionId,
-        domainName: domain,
-        allowedHosts: hosts,
-        keyGroupIds: groupIds,
-        secretArns: arns,
-        signerName,
-        signerArn,
-        signerUrl,
-        rotationName,
-        edgeVersionArn,
-      }),
-    )
-    .apply((facts): AppConfig => ({
-      schemaVersion: APP_CONFIG_SCHEMA_VERSION,
-      stack,
-      region: config.region,
-      distribution: {
-        id: facts.distributionId,
-        domainName: facts.domainName,
-        aliases: [...config.aliases],
-        baseUrl: `https://${config.aliases[0] ?? facts.domainName}`,
-      },
-      signing: {
-        keyAlgorithm: config.keyAlgorithm,
-        hashAlgorithm: config.hashAlgorithm,
-        defaultUrlLifetimeSeconds: config.defaultUrlLifetimeSeconds,
-        maxUrlLifetimeSeconds: config.maxUrlLifetimeSeconds,
-        allowedHosts: facts.allowedHosts,
-        cookieMode: config.cookieMode,
-        manifestSuffix: MANIFEST_SUFFIX,
-      },
-      keys: {
-        keyGroupIds: facts.keyGroupIds,
-        parameterNames: { ...keys.parameterNames },
-        secretArns: facts.secretArns,
-        signerCacheTtlSeconds: config.signerCacheTtlSeconds,
-        signerMaxStaleSeconds: config.signerMaxStaleSeconds,
-      },
-      signer: {
-        functionName: facts.signerName,
-        functionArn: facts.signerArn,
-        functionUrl: facts.signerUrl,
-        applicationPolicy: JSON.stringify(applicationInvokeDocument(facts.signerArn)),
-      },
-      rotation: {
-        functionName: facts.rotationName,
-        schedule: config.rotationSchedule,
-        intervalSeconds: config.rotationIntervalSeconds,
-        scheduleEnabled: config.rotationEnabled,
-      },
-      edge: { trigger: config.edgeTrigger, functionVersionArn: facts.edgeVersionArn },
-    }));
+    .output({
+      distributionId: cdn.distribution.id,
+      distributionDomainName: domainName,
+      keyGroupIds,
+      secretArns,
+      parameterNames: keys.parameterNames,
+      signerFunctionName: signer.function.name,
+      signerFunctionArn: signer.function.arn,
+      signerFunctionUrl: signer.functionUrl.functionUrl,
+      rotationFunctionName: rotation.function.name,
+      edgeFunctionVersionArn: edge.versionArn,
+    })
+    .apply((facts): AppConfig => buildAppConfig(config, stack, facts));
 
   return {
     distributionId: cdn.distribution.id,

@@ -1,19 +1,33 @@
 /**
  * The deployed Lambda handlers, wired to the local stores instead of AWS.
- * Nothing here re-implements handler logic: it builds each handler's config
- * from the local options (the same fields a stack's config fills) and adapts
- * transport only.
+ * Nothing here re-implements handler logic: the local options are read as
+ * the stack settings they stand for (`localHandlerSettings`), each handler's
+ * config comes from the same builders as the deployed one's
+ * (infra/handler-config.ts), and only transport is adapted.
  */
+import { DEFAULT_MIN_IP_PREFIX_LENGTH } from "../functions/cloudfront/ip";
 import { keyCacheLine } from "../functions/observability/metrics";
 import {
   createManifestHandler,
+  type ManifestEdgeConfig,
   type ManifestHandler,
 } from "../functions/handlers/manifest-edge/manifest-edge";
-import { createSignHandler, type SignResponse } from "../functions/handlers/sign/sign";
+import {
+  createSignHandler,
+  type SignHandlerConfig,
+  type SignResponse,
+} from "../functions/handlers/sign/sign";
 import { createActiveKeyProvider, createTrustedKeyProvider, type KeyCacheEvent } from "../functions/keys";
 import type { RotationRunResult } from "../functions/rotation";
-import { createRotationHandler } from "../functions/handlers/rotate/rotate";
+import { createRotationHandler, type RotationHandlerConfig } from "../functions/handlers/rotate/rotate";
 import { createSignerClient, SignerClientError } from "../client/signer-client";
+import {
+  manifestEdgeDeployConfig,
+  rotationHandlerConfig,
+  signHandlerConfig,
+  withDistributionDomain,
+  type HandlerSettings,
+} from "../infra/handler-config";
 import { fetchThroughEdge } from "./edge-fetch";
 import type { SessionMode, SignedSession, SignerClient } from "./app";
 import { HttpError } from "./http";
@@ -21,14 +35,78 @@ import type { LocalStackOptions } from "./options";
 import { describeAuditEvent } from "./rotation";
 import type { FunctionUrlEvent, FunctionUrlResult } from "./signer-api";
 import type { LocalCredentials } from "./sigv4-verify";
-import { LOCAL_REGION, type LocalCloud } from "./stores";
+import { LOCAL_PARAMETER_PREFIX, LOCAL_REGION, type LocalCloud } from "./stores";
 
 /** The distribution's domain in the local stack (see EdgeOptions.distributionDomain). */
 export const LOCAL_DISTRIBUTION_DOMAIN = "localhost";
 
+/**
+ * The stack's defaults for the settings the local stack has no option for
+ * (README "Deploying a stack"; tests/local/handler-config.test.ts pins them
+ * to infra/config.ts, which this file cannot load: it imports Pulumi).
+ */
+const STACK_DEFAULTS = {
+  hashAlgorithm: "sha1",
+  minIpPrefixLength: DEFAULT_MIN_IP_PREFIX_LENGTH,
+  edgeTimeoutSeconds: 5,
+} as const;
+
+/** The local options as the stack settings they stand for: a stack on `localhost`, no aliases. */
+export function localHandlerSettings(
+  options: LocalStackOptions,
+  corsOrigins: readonly string[],
+): HandlerSettings {
+  return {
+    ...STACK_DEFAULTS,
+    region: LOCAL_REGION,
+    parameterPrefix: LOCAL_PARAMETER_PREFIX,
+    keyAlgorithm: options.keyAlgorithm,
+    defaultUrlLifetimeSeconds: options.urlLifetimeSeconds,
+    maxUrlLifetimeSeconds: options.urlLifetimeSeconds,
+    signerCacheTtlSeconds: options.keyCacheTtlSeconds,
+    signerMaxStaleSeconds: options.keyMaxStaleSeconds,
+    clockSkewSeconds: options.clockSkewSeconds,
+    ipv6Enabled: options.ipv6Enabled,
+    rotationIntervalSeconds: options.rotateEverySeconds,
+    edgeTrigger: options.trigger,
+    aliases: [],
+    extraAllowedHosts: [],
+    corsOrigins,
+    // URL and cookie sessions side by side: a cookie-mode stack (CORS with credentials, SameSite=None cookies).
+    cookieMode: true,
+  };
+}
+
+/**
+ * The only fields in which the local handlers' configs differ from what the
+ * deployed stack builds from the same settings (tests/local/handler-config.test.ts).
+ */
+export const LOCAL_ROTATION_OVERRIDES = {
+  // Key group changes "deploy" in about a second here (deploymentDelaySeconds), not minutes.
+  minPropagationSeconds: 0,
+  // Local runs take milliseconds; a short lease lets a restarted stack resume a killed run soon.
+  leaseSeconds: 30,
+} as const;
+
+export interface LocalHandlerConfigs {
+  readonly sign: SignHandlerConfig;
+  readonly manifestEdge: ManifestEdgeConfig;
+  readonly rotation: RotationHandlerConfig;
+}
+
+export function localHandlerConfigs(settings: HandlerSettings, cloud: LocalCloud): LocalHandlerConfigs {
+  const rotation = rotationHandlerConfig(settings, cloud.stack);
+  return {
+    sign: signHandlerConfig(settings, LOCAL_DISTRIBUTION_DOMAIN),
+    // As the deployed function completes its config at cold start, with the distribution's domain.
+    manifestEdge: withDistributionDomain(manifestEdgeDeployConfig(settings), LOCAL_DISTRIBUTION_DOMAIN),
+    rotation: { ...rotation, rotation: { ...rotation.rotation, ...LOCAL_ROTATION_OVERRIDES } },
+  };
+}
+
 export interface LocalHandlerContext {
   readonly cloud: LocalCloud;
-  readonly options: LocalStackOptions;
+  readonly configs: LocalHandlerConfigs;
   readonly log: (line: string) => void;
 }
 
@@ -48,27 +126,12 @@ export interface LocalSigner {
 }
 
 export function createLocalSigner(context: LocalHandlerContext): LocalSigner {
-  const { cloud, options, log } = context;
-  const handler = createSignHandler(
-    {
-      distributionDomain: LOCAL_DISTRIBUTION_DOMAIN,
-      defaultLifetimeSeconds: options.urlLifetimeSeconds,
-      maxLifetimeSeconds: options.urlLifetimeSeconds,
-      keySource: cloud.keySourceConfig,
-      refuseIpBinding: options.ipv6Enabled,
-    },
-    {
-      keyProvider: createActiveKeyProvider(cloud.keySourceConfig, {
-        source: cloud.cloud.keySource,
-        signerDefaults: {
-          allowedHosts: [LOCAL_DISTRIBUTION_DOMAIN],
-          maxLifetimeSeconds: options.urlLifetimeSeconds,
-        },
-        report: keyCacheReport("signer", log),
-      }),
-      log: (line) => log(`signer: ${line}`),
-    },
-  );
+  const { cloud, configs, log } = context;
+  const handler = createSignHandler(configs.sign, {
+    keySource: cloud.cloud.keySource,
+    keyCacheReport: keyCacheReport("signer", log),
+    log: (line) => log(`signer: ${line}`),
+  });
   return {
     invoke: async (event) => (await handler(event)) as FunctionUrlResult,
     clientFor: (signerUrl, credentials, edgeUrl) => {
@@ -120,44 +183,31 @@ function keyCacheReport(component: string, log: (line: string) => void) {
 export function createLocalManifestHandler(
   context: LocalHandlerContext & {
     readonly edgePort: number;
-    readonly corsOrigins: readonly string[];
     /** Receives every log line (its EMF metrics feed the page's edge outcomes). */
     readonly onLogLine?: (line: object) => void;
   },
 ): ManifestHandler {
-  const { cloud, options, log } = context;
-  const keys = createActiveKeyProvider(cloud.keySourceConfig, {
+  const { cloud, log } = context;
+  const config = context.configs.manifestEdge;
+  const keys = createActiveKeyProvider(config.keySource, {
     source: cloud.cloud.keySource,
-    signerDefaults: { allowedHosts: [LOCAL_DISTRIBUTION_DOMAIN] },
+    signerDefaults: { allowedHosts: config.allowedHosts ?? [config.distributionDomain] },
     report: keyCacheReport("manifest-edge", log),
   });
-  return createManifestHandler(
-    {
-      distributionDomain: LOCAL_DISTRIBUTION_DOMAIN,
-      trigger: options.trigger,
-      fetch: { mode: "distribution" },
-      fetchTimeoutMs: 3000,
-      playlistLifetimeSeconds: options.urlLifetimeSeconds,
-      keySource: cloud.keySourceConfig,
-      // The local stack serves URL and cookie sessions side by side: credentials allowed.
-      cors: { origins: context.corsOrigins, allowCredentials: true },
-      refuseIpBinding: options.ipv6Enabled,
+  return createManifestHandler(config, {
+    keys,
+    // As on AWS: the grant is re-verified against the key slots' public keys.
+    trustedKeys: createTrustedKeyProvider(
+      config.keySource,
+      context.configs.rotation.rotation.slots.map((slot) => slot.secretArn),
+      { source: cloud.cloud.keySource },
+    ),
+    fetchText: fetchThroughEdge(LOCAL_DISTRIBUTION_DOMAIN, context.edgePort),
+    log: (line) => {
+      context.onLogLine?.(line);
+      log(`manifest-edge: ${JSON.stringify(line)}`);
     },
-    {
-      keys,
-      // As on AWS: the grant is re-verified against the key slots' public keys.
-      trustedKeys: createTrustedKeyProvider(
-        cloud.keySourceConfig,
-        cloud.rotationConfig.slots.map((slot) => slot.secretArn),
-        { source: cloud.cloud.keySource },
-      ),
-      fetchText: fetchThroughEdge(LOCAL_DISTRIBUTION_DOMAIN, context.edgePort),
-      log: (line) => {
-        context.onLogLine?.(line);
-        log(`manifest-edge: ${JSON.stringify(line)}`);
-      },
-    },
-  );
+  });
 }
 
 /**
@@ -166,18 +216,13 @@ export function createLocalManifestHandler(
  * every tick); audit events that change something are logged instead. A
  * refusal or failure rejects, as the Lambda invocation fails.
  */
-export function createLocalRotate(
-  context: Pick<LocalHandlerContext, "cloud" | "log">,
-): () => Promise<RotationRunResult> {
+export function createLocalRotate(context: LocalHandlerContext): () => Promise<RotationRunResult> {
   const ports = context.cloud.cloud.ports({
     write: (event) => {
       const line = describeAuditEvent(event);
       if (line) context.log(line);
     },
   });
-  const handler = createRotationHandler(
-    { region: LOCAL_REGION, rotation: context.cloud.rotationConfig },
-    { ports, log: () => undefined },
-  );
+  const handler = createRotationHandler(context.configs.rotation, { ports, log: () => undefined });
   return () => handler({});
 }

@@ -13,6 +13,8 @@ import {
   createLocalManifestHandler,
   createLocalRotate,
   createLocalSigner,
+  localHandlerConfigs,
+  localHandlerSettings,
 } from "./handlers";
 import { closeServer, listenOnLoopback, SERVER_KEEP_ALIVE_MS } from "./http";
 import type { LocalStackOptions } from "./options";
@@ -104,6 +106,7 @@ export async function startLocalStack(
     // The page's real origin: a browser on http://127.0.0.1:<port> sends that Origin, not localhost's.
     const pageOrigins = pageOriginsFor(ports.app);
     const cloud = openLocalCloud({ ...options, deploymentDelaySeconds: hooks.deploymentDelaySeconds ?? 1 });
+    const configs = localHandlerConfigs(localHandlerSettings(options, pageOrigins), cloud);
 
     servers.origin.use(
       createOriginHandler({
@@ -118,9 +121,8 @@ export async function startLocalStack(
       trustedKeys: () => cloud.trustedKeys(),
       manifestHandler: createLocalManifestHandler({
         cloud,
-        options,
+        configs,
         edgePort: ports.edge,
-        corsOrigins: pageOrigins,
         log,
         onLogLine: edgeMetrics.record,
       }),
@@ -133,7 +135,7 @@ export async function startLocalStack(
     });
     servers.edge.use(edge.handler);
 
-    const signer = createLocalSigner({ cloud, options, log });
+    const signer = createLocalSigner({ cloud, configs, log });
     const signerApi = createSignerApi({ invoke: signer.invoke, region: LOCAL_REGION, log });
     servers.signer.use(signerApi.handler);
 
@@ -159,7 +161,7 @@ export async function startLocalStack(
 
     rotation = startRotationSchedule({
       cloud,
-      rotate: createLocalRotate({ cloud, log }),
+      rotate: createLocalRotate({ cloud, configs, log }),
       tickMs: hooks.rotationTickMs ?? 1000,
       log,
     });

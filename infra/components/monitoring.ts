@@ -239,12 +239,12 @@ export class Monitoring extends pulumi.ComponentResource {
       {
         dashboardName: `signed-hls-cdn-${args.stack}`,
         dashboardBody: pulumi
-          .all([
-            pulumi.output(args.distributionId),
-            pulumi.output(args.signerFunctionName),
-            ...this.alarms.map((alarm) => alarm.arn),
-          ])
-          .apply(([distributionId, signerName, ...alarmArns]) =>
+          .output({
+            distributionId: args.distributionId,
+            signerName: args.signerFunctionName,
+            alarmArns: this.alarms.map((alarm) => alarm.arn),
+          })
+          .apply(({ distributionId, signerName, alarmArns }) =>
             JSON.stringify(dashboardBody(args, distributionId, signerName, alarmArns)),
           ),
       },

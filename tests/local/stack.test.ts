@@ -78,6 +78,20 @@ describe("local stack wiring", function () {
     });
   });
 
+  it("clamps a lifetime beyond the stack maximum to the maximum, as the deployed signer does", async () => {
+    stack = await startLocalStack({ ...options, stateDir: undefined }, { log: () => undefined });
+    const endpoint = { region: stack.region, signer: { functionUrl: loopback(stack.urls.signer) } };
+    const client = createSignerClient(endpoint, { credentials: stack.signerCredentials });
+    const before = Math.floor(Date.now() / 1000);
+    const signed = await client.sign({
+      resource: "/ts/master.m3u8",
+      lifetimeSeconds: options.urlLifetimeSeconds + 3600,
+    });
+    const after = Math.floor(Date.now() / 1000);
+    assert.ok(signed.expires >= before + options.urlLifetimeSeconds);
+    assert.ok(signed.expires <= after + options.urlLifetimeSeconds);
+  });
+
   it("mirrors ipv6Enabled: IP-bound signing works by default and is refused with --ipv6", async () => {
     for (const ipv6Enabled of [false, true]) {
       stack = await startLocalStack(

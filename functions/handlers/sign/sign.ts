@@ -11,6 +11,7 @@ import {
   createActiveKeyProvider,
   KeyUnavailableError,
   type ActiveKeyProvider,
+  type KeyCacheEvent,
   type KeySourceConfig,
   type KeySourcePort,
 } from "../../keys";
@@ -90,6 +91,8 @@ export interface SignHandlerDeps {
   readonly keyProvider?: ActiveKeyProvider;
   /** Stand-in for SSM + Secrets Manager (local stack, tests) when no keyProvider is given. */
   readonly keySource?: KeySourcePort;
+  /** Receives the key cache's events when no keyProvider is given; default one log line each (keyCacheLine). */
+  readonly keyCacheReport?: (event: KeyCacheEvent) => void;
   /** Clock, epoch seconds. */
   readonly now?: () => number;
   /** Receives the one structured log line per request. Default console.log. */
@@ -129,6 +132,7 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
   const keys = (): ActiveKeyProvider =>
     (provider ??= createActiveKeyProvider(config.keySource, {
       source: deps.keySource,
+      report: deps.keyCacheReport,
       now,
       // The signer enforces the same host and lifetime rules again (defence in depth).
       signerDefaults: {

@@ -1,13 +1,12 @@
 /**
- * The mapping from stack config to the handlers' own config types (pure).
- * The factories themselves run in lambda-archives.test.ts.
+ * The mapping from stack config to the handlers' own config types (pure,
+ * infra/handler-config.ts). The factories themselves run in lambda-archives.test.ts.
  */
 import assert from "node:assert/strict";
 import { validateStackConfig } from "../../infra/config";
-import * as pulumi from "@pulumi/pulumi";
-import { keySourceConfig, manifestEdgeConfig, signerConfig } from "../../infra/entrypoints";
+import { keySourceConfig, manifestEdgeDeployConfig, signHandlerConfig } from "../../infra/handler-config";
 
-describe("infra entrypoints: handler configs from the stack config", () => {
+describe("infra handler-config: handler configs from the stack config", () => {
   const base = { region: "eu-west-1", maxUrlLifetimeSeconds: "7200", defaultUrlLifetimeSeconds: "600" };
 
   it("gives every signer the same key source", () => {
@@ -25,7 +24,7 @@ describe("infra entrypoints: handler configs from the stack config", () => {
   });
 
   it("edge without aliases: the domain comes from the event; extra hosts are kept", () => {
-    const edge = manifestEdgeConfig(
+    const edge = manifestEdgeDeployConfig(
       validateStackConfig({ ...base, allowedHosts: "cdn2.example.com" }, "dev"),
     );
     assert.equal(edge.distributionDomain, undefined);
@@ -33,11 +32,11 @@ describe("infra entrypoints: handler configs from the stack config", () => {
     assert.deepEqual(edge.fetch, { mode: "distribution" });
     assert.equal(edge.fetchTimeoutMs, 4000, "5 s viewer-request timeout minus the handler's 1 s budget");
     assert.equal(edge.playlistLifetimeSeconds, 7200);
-    assert.equal(manifestEdgeConfig(validateStackConfig(base, "dev")).allowedHosts, undefined);
+    assert.equal(manifestEdgeDeployConfig(validateStackConfig(base, "dev")).allowedHosts, undefined);
   });
 
   it("edge with aliases: signs for the first alias, allows every alias", () => {
-    const edge = manifestEdgeConfig(
+    const edge = manifestEdgeDeployConfig(
       validateStackConfig(
         {
           ...base,
@@ -56,26 +55,22 @@ describe("infra entrypoints: handler configs from the stack config", () => {
     assert.equal(edge.fetchTimeoutMs, 9000);
   });
 
-  it("ipv6Enabled: the signer and the edge refuse IP binding; by default neither does", async () => {
+  it("ipv6Enabled: the signer and the edge refuse IP binding; by default neither does", () => {
     const read = (config: ReturnType<typeof validateStackConfig>) =>
-      new Promise<{ refuseIpBinding?: boolean }>((resolve) => {
-        signerConfig(config, pulumi.output("d111111abcdef8.cloudfront.net"), pulumi.output([])).apply(
-          resolve,
-        );
-      });
+      signHandlerConfig(config, "d111111abcdef8.cloudfront.net");
     const on = validateStackConfig({ ...base, ipv6Enabled: "true" }, "dev");
     const off = validateStackConfig(base, "dev");
-    assert.equal(manifestEdgeConfig(on).refuseIpBinding, true);
-    assert.equal(manifestEdgeConfig(off).refuseIpBinding, undefined);
-    assert.equal((await read(on)).refuseIpBinding, true);
-    assert.equal((await read(off)).refuseIpBinding, undefined);
+    assert.equal(manifestEdgeDeployConfig(on).refuseIpBinding, true);
+    assert.equal(manifestEdgeDeployConfig(off).refuseIpBinding, undefined);
+    assert.equal(read(on).refuseIpBinding, true);
+    assert.equal(read(off).refuseIpBinding, undefined);
   });
 
   it("edge CORS: the stack's corsOrigins, with credentials in cookie mode; none without origins", () => {
-    const edge = manifestEdgeConfig(
+    const edge = manifestEdgeDeployConfig(
       validateStackConfig({ ...base, corsOrigins: "https://player.example.com", cookieMode: "true" }, "dev"),
     );
     assert.deepEqual(edge.cors, { origins: ["https://player.example.com"], allowCredentials: true });
-    assert.equal(manifestEdgeConfig(validateStackConfig(base, "dev")).cors, undefined);
+    assert.equal(manifestEdgeDeployConfig(validateStackConfig(base, "dev")).cors, undefined);
   });
 });
