@@ -41,9 +41,21 @@ export function signedCookieName(parameter: SigningQueryParameter): SignedCookie
   return `${SIGNED_COOKIE_PREFIX}${parameter}`;
 }
 
-/** The signed cookies, in the order of SIGNING_QUERY_PARAMETERS. */
-export const SIGNED_COOKIE_NAMES: readonly SignedCookieName[] =
-  SIGNING_QUERY_PARAMETERS.map(signedCookieName);
+/**
+ * The signed cookies, in the order deployed stacks' manifest cache policies
+ * list them (another order would update that policy on every stack); typed, so
+ * only real parameters fit, and tests/contract/signing-names.test.ts checks
+ * it names each parameter once.
+ */
+export const SIGNED_COOKIE_NAMES: readonly SignedCookieName[] = (
+  [
+    "Policy",
+    "Signature",
+    "Key-Pair-Id",
+    "Expires",
+    "Hash-Algorithm",
+  ] as const satisfies readonly SigningQueryParameter[]
+).map(signedCookieName);
 
 export function isSigningQueryParameter(name: string): name is SigningQueryParameter {
   return (SIGNING_QUERY_PARAMETERS as readonly string[]).includes(name);
