@@ -3,8 +3,9 @@
  * Lambdas' own fallbacks), local/ (`npm start`) and cli/ fall back on. Defined
  * once here so the deployed stack, a Lambda given a partial config, the local
  * stack and the command line cannot disagree; tests/contract/defaults.test.ts
- * checks each consumer against these values. Imports nothing.
+ * checks each consumer against these values. Imports only contract/limits.ts.
  */
+import { EDGE_TIMEOUT_LIMIT_SECONDS } from "./limits";
 
 /**
  * Algorithm of the key pairs the deploy creates first and every rotation
@@ -65,9 +66,15 @@ export const DEFAULT_IPV6_ENABLED = false;
 export const DEFAULT_EDGE_TRIGGER = "viewer-request" as const;
 
 /**
+ * The manifest edge function's timeout, seconds: the viewer-request limit, so
+ * the default fits the default trigger (an origin-request stack may raise it).
+ */
+export const DEFAULT_EDGE_TIMEOUT_SECONDS = EDGE_TIMEOUT_LIMIT_SECONDS[DEFAULT_EDGE_TRIGGER];
+
+/**
  * How long past its due time (rotation interval after the active key became
  * active) a rotation may be before the rotation-overdue alarm fires and
  * `doctor` reports it: one day, the longest gap between scheduled runs
- * (rotationCheckSeconds in infra/config), so one missed run is tolerated.
+ * (the stack config's rotationCheckSeconds), so one missed run is tolerated.
  */
 export const DEFAULT_OVERDUE_MARGIN_SECONDS = 86400;

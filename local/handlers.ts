@@ -5,7 +5,11 @@
  * config comes from the same builders as the deployed one's
  * (infra/handler-config.ts), and only transport is adapted.
  */
-import { DEFAULT_MIN_IP_PREFIX_LENGTH } from "../functions/cloudfront/ip";
+import {
+  DEFAULT_EDGE_TIMEOUT_SECONDS,
+  DEFAULT_HASH_ALGORITHM,
+  DEFAULT_MIN_IP_PREFIX_LENGTH,
+} from "../contract/defaults";
 import { keyCacheLine } from "../functions/observability/metrics";
 import {
   createManifestHandler,
@@ -40,15 +44,11 @@ import { LOCAL_PARAMETER_PREFIX, LOCAL_REGION, type LocalCloud } from "./stores"
 /** The distribution's domain in the local stack (see EdgeOptions.distributionDomain). */
 export const LOCAL_DISTRIBUTION_DOMAIN = "localhost";
 
-/**
- * The stack's defaults for the settings the local stack has no option for
- * (README "Deploying a stack"; tests/local/handler-config.test.ts pins them
- * to infra/config.ts, which this file cannot load: it imports Pulumi).
- */
+/** The stack's defaults (contract/defaults.ts) for the settings the local stack has no option for. */
 const STACK_DEFAULTS = {
-  hashAlgorithm: "sha1",
+  hashAlgorithm: DEFAULT_HASH_ALGORITHM,
   minIpPrefixLength: DEFAULT_MIN_IP_PREFIX_LENGTH,
-  edgeTimeoutSeconds: 5,
+  edgeTimeoutSeconds: DEFAULT_EDGE_TIMEOUT_SECONDS,
 } as const;
 
 /** The local options as the stack settings they stand for: a stack on `localhost`, no aliases. */

@@ -105,7 +105,7 @@ export function alarmSpecs(args: MonitoringArgs): AlarmSpec[] {
       metricName: ROTATION_METRICS.activeKeyAge,
       statistic: "Maximum",
       dimensions: stackDimension,
-      // One day: the rotation runs at least daily (infra/config.ts rotationCheckSeconds), and a day is the longest evaluation.
+      // One day: the rotation runs at least daily (rotationCheckSeconds, infra/config), and a day is the longest evaluation.
       period: 86400,
       evaluationPeriods: 1,
       threshold: args.rotationIntervalSeconds + t.rotationOverdueMarginSeconds,

@@ -6,6 +6,7 @@
  */
 import {
   DEFAULT_CLOCK_SKEW_SECONDS,
+  DEFAULT_EDGE_TIMEOUT_SECONDS,
   DEFAULT_EDGE_TRIGGER,
   DEFAULT_HASH_ALGORITHM,
   DEFAULT_IPV6_ENABLED,
@@ -204,7 +205,7 @@ export const CONFIG_KEY_TABLE = {
     parse: integer(128, largest(EDGE_MEMORY_LIMIT_MB)),
   }),
   edgeTimeoutSeconds: configKey({
-    default: "5",
+    default: String(DEFAULT_EDGE_TIMEOUT_SECONDS),
     doc: "Edge function timeout, 2 s up to the trigger's limit (one second is kept for signing).",
     // At least 2 s: the handler keeps one second for everything but reading the raw playlist.
     parse: integer(2, largest(EDGE_TIMEOUT_LIMIT_SECONDS)),
