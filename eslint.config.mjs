@@ -39,5 +39,20 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // Type-aware rules, from the TypeScript program (tsconfig.json): a promise nobody awaits
+  // or handles, and a switch over a union that misses a member.
+  {
+    files: ["**/*.ts"],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/switch-exhaustiveness-check": "error",
+    },
+  },
   ...layers,
 );

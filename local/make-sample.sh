@@ -11,7 +11,8 @@
 # Output: OUTPUT_DIR/ts/ and OUTPUT_DIR/fmp4/, each with master.m3u8,
 # stream_<n>.m3u8, segments and enc.key; OUTPUT_DIR/byterange/ with master.m3u8,
 # stream_0.m3u8 and stream_0.mp4; OUTPUT_DIR/show/ in a packager's layout (see
-# package_layout). Needs ffmpeg (Debian: apt-get install ffmpeg).
+# package_layout). Needs ffmpeg and ffprobe 5.1 or later (Debian: apt-get install
+# ffmpeg), or the ones FFMPEG and FFPROBE name, and node (the project's runtime).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,8 +21,10 @@ seconds=${SAMPLE_SECONDS:-6}
 segment_seconds=2
 fps=24
 
-for tool in ffmpeg ffprobe openssl; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "make-sample: $tool is not installed (apt-get install $tool)" >&2; exit 1; }
+ffmpeg=${FFMPEG:-ffmpeg}
+ffprobe=${FFPROBE:-ffprobe}
+for tool in "$ffmpeg" "$ffprobe" node; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "make-sample: $tool is not installed" >&2; exit 1; }
 done
 
 work=$(mktemp -d)
@@ -49,7 +52,7 @@ package() { # $1: ts | fmp4
     set -- -hls_segment_type mpegts -hls_segment_filename "$dir/stream_%v_%03d.ts" -hls_key_info_file "$work/key-info"
   fi
   # testsrc draws a frame counter, so a stall or a loop is visible on the page.
-  ffmpeg -hide_banner -loglevel error -y \
+  "$ffmpeg" -hide_banner -loglevel error -y \
     -f lavfi -i "testsrc=size=640x360:rate=$fps:duration=$seconds" \
     -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=$seconds" \
     -filter_complex "[0:v]split=3[a][b][c];[a]scale=256:144[v0];[b]scale=426:240[v1];[c]copy[v2]" \
@@ -66,14 +69,19 @@ package() { # $1: ts | fmp4
     "$@" "$dir/stream_%v.m3u8"
 }
 
-# AES-128 (RFC 8216 4.3.2.4): each whole segment AES-128-CBC with PKCS#7 padding.
+# AES-128 (RFC 8216 4.3.2.4): each whole segment AES-128-CBC with PKCS#7 padding
+# (what `openssl enc -aes-128-cbc` writes; node's crypto does it without the openssl CLI).
 # The key tag goes after EXT-X-MAP, so the init section stays in clear.
 encrypt_fmp4() {
   dir="$out/fmp4"
-  for segment in "$dir"/*.m4s; do
-    openssl enc -aes-128-cbc -K "$key_hex" -iv "$iv_hex" -in "$segment" -out "$segment.enc"
-    mv "$segment.enc" "$segment"
-  done
+  node -e '
+    const { createCipheriv } = require("node:crypto");
+    const { readFileSync, writeFileSync } = require("node:fs");
+    const [key, iv, ...segments] = process.argv.slice(1);
+    for (const segment of segments) {
+      const cipher = createCipheriv("aes-128-cbc", Buffer.from(key, "hex"), Buffer.from(iv, "hex"));
+      writeFileSync(segment, Buffer.concat([cipher.update(readFileSync(segment)), cipher.final()]));
+    }' "$key_hex" "$iv_hex" "$dir"/*.m4s
   for playlist in "$dir"/stream_*.m3u8; do
     awk -v tag="#EXT-X-KEY:METHOD=AES-128,URI=\"enc.key\",IV=0x$iv_hex" \
       '{ print } /^#EXT-X-MAP:/ { print tag; done = 1 } END { if (!done) exit 1 }' "$playlist" >"$playlist.tmp"
@@ -89,7 +97,7 @@ package_byterange() {
   dir="$out/byterange"
   rm -rf "$dir"
   mkdir -p "$dir"
-  ffmpeg -hide_banner -loglevel error -y \
+  "$ffmpeg" -hide_banner -loglevel error -y \
     -f lavfi -i "testsrc=size=256x144:rate=$fps:duration=$seconds" \
     -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=$seconds" \
     -map 0:v -map 1:a \
@@ -114,7 +122,7 @@ package_layout() {
   mkdir -p "$dir/keys" "$dir/subs/en"
   cp "$work/enc.key" "$dir/keys/enc.key"
   printf '../../keys/enc.key\n%s\n%s\n' "$work/enc.key" "$iv_hex" >"$work/layout-key-info"
-  ffmpeg -hide_banner -loglevel error -y \
+  "$ffmpeg" -hide_banner -loglevel error -y \
     -f lavfi -i "testsrc=size=640x360:rate=$fps:duration=$seconds" \
     -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=$seconds" \
     -filter_complex "[0:v]split=2[a][b];[a]scale=256:144[v0];[b]scale=426:240[v1]" \
@@ -129,7 +137,7 @@ package_layout() {
     -hls_segment_type mpegts -hls_key_info_file "$work/layout-key-info" \
     -hls_segment_filename "$dir/%v/seg_%03d.ts" -master_pl_name master.m3u8 "$dir/%v/index.m3u8"
   # WebVTT cues are timed against the video's MPEG-TS clock (RFC 8216 3.5: X-TIMESTAMP-MAP).
-  pts=$(ffprobe -v error -allowed_extensions ALL -select_streams v:0 -show_entries stream=start_pts -of csv=p=0 \
+  pts=$("$ffprobe" -v error -allowed_extensions ALL -select_streams v:0 -show_entries stream=start_pts -of csv=p=0 \
     "$dir/video/144p/index.m3u8" | head -n 1)
   segments=$(( (seconds + segment_seconds - 1) / segment_seconds ))
   {

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair } from "../../functions/cloudfront";
+import { HOST } from "../support/constants";
 
 const BIN = join(__dirname, "..", "..", "cli", "bin.js");
-const HOST = "d111111abcdef8.cloudfront.net";
 const URL_OK = `https://${HOST}/vod/asset1/seg-1.ts?lang=en`;
 const EXPIRES = 1_900_000_000; // 2030-03-17: far enough ahead for the real clock
 const NOW = "1800000000";

@@ -15,12 +15,10 @@ import { fixedTrustedKeys } from "../../functions/keys";
 import type { CloudFrontResultResponse } from "../../functions/handlers/manifest-edge/cloudfront-events";
 import { createManifestHandler } from "../../functions/handlers/manifest-edge/manifest-edge";
 import { requestEvent } from "../functions/handlers/events";
+import { HOST, NOW, KEY_ID } from "../support/constants";
 
-const HOST = "d111111abcdef8.cloudfront.net";
 const ASSET = `https://${HOST}/vod/asset1/`;
 const CHILD_URL = `${ASSET}720p/index._m3u8`;
-const KEY_ID = "K2JCJMDEHXQW5F";
-const NOW = 1_800_000_000;
 const MEDIA = Buffer.from(
   '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-KEY:METHOD=AES-128,URI="../keys/k.key"\n#EXTINF:2,\nseg1.ts\n' +
     '#EXT-X-RENDITION-REPORT:URI="../360p/index.m3u8",LAST-MSN=1\n',

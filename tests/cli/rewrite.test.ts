@@ -11,11 +11,9 @@ import { fixedTrustedKeys } from "../../functions/keys";
 import type { CloudFrontResultResponse } from "../../functions/handlers/manifest-edge/cloudfront-events";
 import { createManifestHandler } from "../../functions/handlers/manifest-edge/manifest-edge";
 import { requestEvent } from "../functions/handlers/events";
+import { HOST, NOW, KEY_ID } from "../support/constants";
 
 const BIN = join(__dirname, "..", "..", "cli", "bin.js");
-const HOST = "d111111abcdef8.cloudfront.net";
-const KEY_ID = "K2JCJMDEHXQW5F";
-const NOW = 1_800_000_000;
 const PLAYLIST = readFileSync(join(__dirname, "..", "fixtures", "hls", "master.m3u8"));
 
 function io(now = NOW) {

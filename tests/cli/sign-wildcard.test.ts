@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair } from "../../functions/cloudfront";
+import { HOST } from "../support/constants";
 
 const ROOT = join(__dirname, "..", "..");
 const BIN = join(ROOT, "cli", "bin.js");
-const HOST = "d111111abcdef8.cloudfront.net";
 
 function cli(...args: string[]) {
   const result = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", cwd: tmpdir() });

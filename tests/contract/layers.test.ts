@@ -35,7 +35,18 @@ const cases: Array<[file: string, specifier: string, refused: boolean]> = [
 
 describe("layers: the import rules are enforced by lint", function () {
   this.timeout(120_000);
-  const eslint = new ESLint({ cwd: ROOT });
+  // The project's own config, minus type information: the probe files exist only as text, which
+  // the TypeScript project service cannot open, and the layer rule reads import specifiers alone.
+  const eslint = new ESLint({
+    cwd: ROOT,
+    overrideConfig: {
+      languageOptions: { parserOptions: { projectService: false } },
+      rules: {
+        "@typescript-eslint/no-floating-promises": "off",
+        "@typescript-eslint/switch-exhaustiveness-check": "off",
+      },
+    },
+  });
 
   for (const [file, specifier, refused] of cases) {
     it(`${file}: import from "${specifier}" is ${refused ? "refused" : "allowed"}`, async () => {

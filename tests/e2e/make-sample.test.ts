@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { requireTool } from "../support/tools";
+import { requireSystemTool } from "../support/tools";
 
 const SCRIPT = join(__dirname, "../../local/make-sample.sh");
 const COMMITTED = join(__dirname, "../../local/sample");
@@ -81,14 +81,17 @@ describe("local sample stream", function () {
   });
 
   it("regenerates with the committed script, and ffmpeg decodes every rendition", function () {
-    const ffmpeg = requireTool(this, "ffmpeg");
-    requireTool(this, "openssl");
+    // The script's HLS muxer options (agroup, name and language in -var_stream_map, a master
+    // playlist beside variant streams) need ffmpeg 5.1; the static build in @ffmpeg-installer
+    // (a 2018 snapshot) refuses them or crashes, and no npm package ships a newer one.
+    const ffmpeg = requireSystemTool(this, "ffmpeg", "make-sample.sh needs ffmpeg 5.1 or later");
+    const ffprobe = requireSystemTool(this, "ffprobe", "make-sample.sh needs ffprobe 5.1 or later");
     const out = mkdtempSync(join(tmpdir(), "signed-hls-cdn-sample-"));
     try {
       const made = spawnSync("sh", [SCRIPT, out], {
         encoding: "utf8",
         timeout: 120_000,
-        env: { ...process.env, SAMPLE_SECONDS: "4" },
+        env: { ...process.env, SAMPLE_SECONDS: "4", FFMPEG: ffmpeg, FFPROBE: ffprobe },
       });
       assert.equal(made.status, 0, made.stderr);
       assertByteRangePackage(join(out, "byterange"), 2);

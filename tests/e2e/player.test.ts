@@ -13,7 +13,6 @@ import { EDGE_TRIGGERS } from "../../contract/limits";
 import { defaultOptions, checkOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import { openSession, sendToLocal } from "../support/local-stack-client";
-import { requireTool } from "../support/tools";
 import { launchChromium, type LaunchedBrowser } from "./chromium";
 import { FAST_ROTATION } from "./fast-rotation";
 
@@ -56,7 +55,6 @@ function get(url: string, host?: string) {
 for (const trigger of EDGE_TRIGGERS)
   describe(`local stack end to end (${trigger}): hls.js in Chromium across key rotations`, function () {
     this.timeout(180_000);
-    let chromiumPath: string;
     let stack: LocalStack;
     let browser: LaunchedBrowser;
     const log: string[] = [];
@@ -64,7 +62,6 @@ for (const trigger of EDGE_TRIGGERS)
     const preflights: string[] = [];
 
     before(async function () {
-      chromiumPath = requireTool(this, "chromium");
       stack = await startLocalStack(checkOptions({ ...defaultOptions(), ...FAST_ROTATION, trigger }), {
         log: (line) => log.push(line),
         onEdgeRequest: (entry) => {
@@ -72,7 +69,7 @@ for (const trigger of EDGE_TRIGGERS)
           if (entry.method === "OPTIONS") preflights.push(entry.path);
         },
       });
-      browser = await launchChromium(chromiumPath);
+      browser = await launchChromium();
       mkdirSync(ARTIFACTS, { recursive: true });
     });
     after(async () => {

@@ -10,7 +10,6 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { checkOptions, defaultOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
-import { requireTool } from "../support/tools";
 import { launchChromium, type LaunchedBrowser } from "./chromium";
 import { FAST_ROTATION } from "./fast-rotation";
 
@@ -49,12 +48,11 @@ describe("player plugins end to end: hls.js, Shaka and video.js in Chromium acro
   const edge: { path: string; rejected?: string; signedBy?: string }[] = [];
 
   before(async function () {
-    const chromiumPath = requireTool(this, "chromium");
     stack = await startLocalStack(checkOptions({ ...defaultOptions(), ...OPTIONS }), {
       log: (line) => log.push(line),
       onEdgeRequest: (entry) => edge.push(entry),
     });
-    browser = await launchChromium(chromiumPath);
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

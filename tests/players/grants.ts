@@ -1,9 +1,10 @@
 /** Folder-scoped signed URLs for the player plugin tests. */
 import { generateKeyPair, Signer } from "../../functions/cloudfront";
+import { HOST, NOW, KEY_ID } from "../support/constants";
 
-export const NOW = 1_800_000_000;
-export const ASSET = "https://d111111abcdef8.cloudfront.net/live/a1/";
-const KEY_ID = "K2JCJMDEHXQW5F";
+export { NOW };
+
+export const ASSET = `https://${HOST}/live/a1/`;
 const pair = generateKeyPair("ecdsa-p256");
 export const trusted = new Map([[KEY_ID, pair.publicKeyPem]]);
 

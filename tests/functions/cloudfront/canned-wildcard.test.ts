@@ -1,8 +1,8 @@
 /** Issue 15: a `*` or a second `?` never reaches a canned policy (signed URL or cookies). */
 import assert from "node:assert/strict";
 import { generateKeyPair, Signer, SigningInputError } from "../../../functions/cloudfront";
+import { HOST } from "../../support/constants";
 
-const HOST = "d111111abcdef8.cloudfront.net";
 const EXPIRES = 2_000_000_000;
 
 describe("signing core: canned policies refuse wildcards (issue 15)", () => {

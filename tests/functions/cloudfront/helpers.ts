@@ -1,9 +1,8 @@
 /** Shared fixtures for the signing-core tests: keys generated per run, a fixed clock. */
 import { generateKeyPair, Signer, type KeyAlgorithm } from "../../../functions/cloudfront";
+import { HOST, NOW, KEY_ID } from "../../support/constants";
 
-export const NOW = 1_800_000_000;
-export const KEY_ID = "K2JCJMDEHXQW5F";
-export const HOST = "d111111abcdef8.cloudfront.net";
+export { HOST, NOW, KEY_ID };
 
 export interface Fixture {
   readonly algorithm: KeyAlgorithm;

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getSignedCookies, getSignedUrl } from "@aws-sdk/cloudfront-signer";
 import { cannedPolicyJson, customPolicyJson, fromCloudFrontBase64 } from "../../../functions/cloudfront";
-import { requireTool } from "../../support/tools";
+import { requireSystemTool } from "../../support/tools";
 import { fixture, HOST, KEY_ID, NOW, queryParam } from "./helpers";
 
 const URLS = [
@@ -108,7 +108,7 @@ describe("cloudfront oracle: @aws-sdk/cloudfront-signer (RSA)", () => {
 describe("cloudfront oracle: openssl verifies ECDSA P-256 signatures", function () {
   let dir = "";
   before(function () {
-    requireTool(this, "openssl");
+    requireSystemTool(this, "openssl", "the independent ECDSA verifier");
     dir = mkdtempSync(join(tmpdir(), "cf-ecdsa-"));
   });
   after(() => {

@@ -17,9 +17,8 @@ import {
 } from "../../../functions/handlers/manifest-edge/manifest-edge";
 import { manifestEdgeLambda } from "../../../functions/handlers/manifest-edge/manifest-edge-lambda";
 import { requestEvent } from "./events";
+import { HOST, KEY_ID } from "../../support/constants";
 
-const HOST = "d111111abcdef8.cloudfront.net";
-const KEY_ID = "K2JCJMDEHXQW5F";
 /** Exercises the fast path, variables, the already-signed check and the host check after serialization. */
 const PLAYLIST = [
   "#EXTM3U",

@@ -1,15 +1,17 @@
 /**
- * Real-world playlists: the project's own (tests/fixtures/hls) always, and the
- * shared videojs/m3u8-parser corpus (../shared/fixtures/hls) when present.
+ * Real-world playlists: the project's own (tests/fixtures/hls) and the
+ * videojs/m3u8-parser corpus: its 60 integration playlists, which the npm
+ * package m3u8-parser (a pinned dev dependency) ships in test/fixtures/integration
+ * (the same files as ../shared/fixtures/hls/m3u8-parser), so they run on every clone.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { PlaylistError } from "../../../functions/hls";
 import { ASSET, assertSoundRewrite, signedRewrite } from "./helpers";
 
 const OWN = join(__dirname, "..", "..", "fixtures", "hls");
-const SHARED = resolve(__dirname, "..", "..", "..", "..", "shared", "fixtures", "hls", "m3u8-parser");
+const SHARED = join(dirname(require.resolve("m3u8-parser/package.json")), "test", "fixtures", "integration");
 
 /** Shared fixtures whose first line is not #EXTM3U: refused (missing-header), as hls.js refuses them too. */
 const REFUSED_SHARED = new Set([
@@ -42,17 +44,11 @@ describe("hls rewriter: the project's fixtures", () => {
   for (const name of names) it(name, () => check(OWN, name, false));
 });
 
-describe("hls rewriter: shared fixtures (../shared/fixtures/hls)", function () {
-  if (!existsSync(SHARED)) {
-    it("skipped: ../shared/fixtures/hls is not present on this machine", function () {
-      console.warn(`\n  !!! SKIPPING shared playlist fixtures: ${SHARED} does not exist\n`);
-      this.skip();
-    });
-    return;
-  }
+describe("hls rewriter: the m3u8-parser corpus", function () {
   const names = readdirSync(SHARED)
     .filter((name) => name.endsWith(".m3u8"))
     .sort();
+  it("holds the corpus's 60 playlists", () => assert.equal(names.length, 60));
   it("lists the known refusals among them", () => {
     for (const name of REFUSED_SHARED) assert.ok(names.includes(name), name);
   });

@@ -15,10 +15,10 @@ import {
   type RewriteResult,
   type ViewerGrant,
 } from "../../../functions/hls";
+import { HOST, NOW, KEY_ID } from "../../support/constants";
 
-export const NOW = 1_800_000_000;
-export const KEY_ID = "K2JCJMDEHXQW5F";
-export const HOST = "d111111abcdef8.cloudfront.net";
+export { HOST, NOW, KEY_ID };
+
 export const ASSET = `https://${HOST}/vod/asset1/`;
 export const VIEWER_IP = "203.0.113.178";
 

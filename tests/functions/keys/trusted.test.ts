@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { generateKeyPair, Signer } from "../../../functions/cloudfront";
 import { grantSignedByStack } from "../../../functions/handlers/manifest-edge/grant-verification";
 import { createTrustedKeyProvider, formatKeySecret, type KeySourcePort } from "../../../functions/keys";
+import { HOST } from "../../support/constants";
 
-const HOST = "d111111abcdef8.cloudfront.net";
 const URL_ = `https://${HOST}/vod/a/master._m3u8`;
 
 function slots() {

@@ -9,6 +9,7 @@ import {
   type RotationState,
 } from "../../../functions/rotation";
 import { safeToUntrustAt } from "../../../functions/rotation/safety";
+import { NOW } from "../../support/constants";
 
 const config = resolveRotationConfig({
   parameterPrefix: "/cloudfront-signer/unit",
@@ -23,7 +24,6 @@ const config = resolveRotationConfig({
   clockSkewSeconds: 60,
   minPropagationSeconds: 120,
 });
-const NOW = 1_800_000_000;
 
 function observation(overrides: Partial<Observation> = {}): Observation {
   return {

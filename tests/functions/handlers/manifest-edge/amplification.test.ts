@@ -15,9 +15,8 @@ import {
 } from "../../../../contract/limits";
 import { handlerServing, signedViewerEvent } from "../../../support/manifest-edge";
 import { vodMediaPlaylist } from "../../../support/playlists";
+import { HOST, NOW } from "../../../support/constants";
 
-const NOW = 1_800_000_000;
-const HOST = "d111111abcdef8.cloudfront.net";
 const ASSET = `https://${HOST}/vod/asset1/`;
 const pair = generateKeyPair("ecdsa-p256");
 const signer = new Signer({ keyPairId: "K2JCJMDEHXQW5F", privateKey: pair.privateKeyPem, now: () => NOW });

@@ -18,11 +18,9 @@ import { findUris } from "../../../../functions/hls";
 import { EDGE_TRIGGERS } from "../../../../contract/limits";
 import { masterPlaylist } from "../../../support/playlists";
 import { requestEvent } from "../events";
+import { HOST, NOW, KEY_ID } from "../../../support/constants";
 
-const NOW = 1_800_000_000;
-const HOST = "d111111abcdef8.cloudfront.net";
 const ASSET = `https://${HOST}/vod/asset1/`;
-const KEY_ID = "K2JCJMDEHXQW5F";
 const pair = generateKeyPair("ecdsa-p256");
 const trusted = new Map([[KEY_ID, pair.publicKeyPem]]);
 const signerAt = (now: number) =>

@@ -18,10 +18,8 @@ import { fixedTrustedKeys } from "../../../../functions/keys";
 import { runViewerFunction } from "../../../../local/viewer-function";
 import { masterPlaylist } from "../../../support/playlists";
 import { requestEvent } from "../events";
+import { HOST, NOW, KEY_ID } from "../../../support/constants";
 
-const NOW = 1_800_000_000;
-const HOST = "d111111abcdef8.cloudfront.net";
-const KEY_ID = "K2JCJMDEHXQW5F";
 const PATH = "/vod/asset1/master._m3u8";
 const pair = generateKeyPair("ecdsa-p256");
 const signer = new Signer({ keyPairId: KEY_ID, privateKey: pair.privateKeyPem, now: () => NOW });

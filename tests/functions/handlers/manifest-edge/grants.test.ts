@@ -19,9 +19,8 @@ import { fixedTrustedKeys } from "../../../../functions/keys";
 import { EDGE_TRIGGERS } from "../../../../contract/limits";
 import { vodMediaPlaylist } from "../../../support/playlists";
 import { requestEvent } from "../events";
+import { HOST, NOW } from "../../../support/constants";
 
-const NOW = 1_800_000_000;
-const HOST = "d111111abcdef8.cloudfront.net";
 const ORIGIN = "https://origin.example.com";
 const pair = generateKeyPair("ecdsa-p256");
 const signer = new Signer({ keyPairId: "K2JCJMDEHXQW5F", privateKey: pair.privateKeyPem, now: () => NOW });

@@ -34,10 +34,8 @@ import {
 } from "../../../../contract/limits";
 import { masterPlaylist, vodMediaPlaylist } from "../../../support/playlists";
 import { requestEvent } from "../events";
+import { HOST, NOW, KEY_ID } from "../../../support/constants";
 
-const NOW = 1_800_000_000;
-const HOST = "d111111abcdef8.cloudfront.net";
-const KEY_ID = "K2JCJMDEHXQW5F";
 const VIEWER_IP = "203.0.113.178";
 const ASSET = `https://${HOST}/vod/asset1/`;
 const pair = generateKeyPair("ecdsa-p256");
