@@ -7,6 +7,7 @@ import { readTextFile, required } from "../args";
 import { parseFlags, type FlagTable } from "../flags";
 import { EXIT, UsageError, type CommandIo } from "../io";
 import { commandHelp, type Command } from "../registry";
+import { SIGNING_KEY_FLAGS } from "./signing-key-flags";
 
 const FLAGS = {
   "playlist-url": {
@@ -14,18 +15,7 @@ const FLAGS = {
     value: "URL",
     description: "the playlist URL the viewer requested (signing parameters are ignored)",
   },
-  "key-pair-id": {
-    type: "string",
-    value: "ID",
-    required: true,
-    description: "CloudFront public key id (e.g. K2JCJMDEHXQW5F)",
-  },
-  "private-key": {
-    type: "string",
-    value: "FILE",
-    required: true,
-    description: "PEM private key: RSA-2048 or ECDSA P-256",
-  },
+  ...SIGNING_KEY_FLAGS,
   expires: { type: "seconds", value: "EPOCH", description: "the viewer's expiry, epoch seconds" },
   ttl: { type: "seconds", value: "SECONDS", description: "the viewer's expiry = now + SECONDS" },
   ip: {
