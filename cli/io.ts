@@ -23,9 +23,5 @@ export const EXIT = {
   internal: 3,
 } as const;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+/** Defined beside the flag parser, which throws it; re-exported for the commands. */
+export { UsageError } from "./flags";

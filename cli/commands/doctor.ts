@@ -2,44 +2,44 @@
 import { MAX_PUBLIC_KEYS_PER_ACCOUNT } from "../../contract/limits";
 import { DEFAULT_OVERDUE_MARGIN_SECONDS } from "../../functions/observability/metrics";
 import { diagnoseStack, DOCTOR_CHECKS, readStackStatus } from "../../functions/rotation/stack-status";
-import { parseFlags, seconds } from "../args";
-import { EXIT, UsageError, type CommandIo } from "../io";
-import type { Command } from "../registry";
-import { OBSERVE_FLAGS, OBSERVE_HELP, resolveObservedTarget } from "./observed-stack";
+import { parseFlags, type FlagTable } from "../flags";
+import { EXIT, type CommandIo } from "../io";
+import { commandHelp, type Command } from "../registry";
+import { OBSERVE_FLAGS, OBSERVE_SECTIONS, resolveObservedTarget } from "./observed-stack";
 
-const HELP = `usage: signed-hls-cdn doctor <stack> [--public-key-quota N] [--overdue-margin S] [--json]
+const DOCTOR_FLAGS = {
+  "public-key-quota": {
+    type: "integer",
+    min: 1,
+    default: MAX_PUBLIC_KEYS_PER_ACCOUNT,
+    description: "the account's CloudFront public key quota",
+  },
+  "overdue-margin": {
+    type: "seconds",
+    default: DEFAULT_OVERDUE_MARGIN_SECONDS,
+    description:
+      "seconds past its due time before a rotation is overdue\n(the rotation-overdue alarm's default)",
+  },
+} as const satisfies FlagTable;
 
-Checks, reading only: ${DOCTOR_CHECKS.join(", ")}.
-Each violation is printed with how to fix it.
+const FLAGS = { ...OBSERVE_FLAGS, ...DOCTOR_FLAGS } as const satisfies FlagTable;
 
-  --public-key-quota N   the account's CloudFront public key quota (default ${MAX_PUBLIC_KEYS_PER_ACCOUNT})
-  --overdue-margin S     seconds past its due time before a rotation is overdue
-                         (default ${DEFAULT_OVERDUE_MARGIN_SECONDS}, the rotation-overdue alarm's default)
-
-${OBSERVE_HELP}
-Exit codes: 0 healthy, 1 violations found, 2 bad flags, 3 the stack could not be read.
-`;
+const HELP = commandHelp({
+  name: "doctor",
+  synopsis: "<stack> [--public-key-quota N] [--overdue-margin S] [--json]",
+  about: `Checks, reading only: ${DOCTOR_CHECKS.join(", ")}.
+Each violation is printed with how to fix it.`,
+  sections: [{ flags: DOCTOR_FLAGS }, ...OBSERVE_SECTIONS],
+  exitCodes: "0 healthy, 1 violations found, 2 bad flags, 3 the stack could not be read.",
+});
 
 async function run(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, {
-    ...OBSERVE_FLAGS,
-    "public-key-quota": { type: "string" },
-    "overdue-margin": { type: "string" },
-  });
-  const quota =
-    flags["public-key-quota"] === undefined
-      ? MAX_PUBLIC_KEYS_PER_ACCOUNT
-      : seconds(flags["public-key-quota"], "public-key-quota");
-  if (quota < 1) throw new UsageError("--public-key-quota must be at least 1");
-  const overdueMarginSeconds =
-    flags["overdue-margin"] === undefined
-      ? DEFAULT_OVERDUE_MARGIN_SECONDS
-      : seconds(flags["overdue-margin"], "overdue-margin");
+  const flags = parseFlags(args, FLAGS);
   const target = resolveObservedTarget(flags, io);
   const status = await readStackStatus(target.ports, target.rotation);
   const violations = await diagnoseStack(target.ports, target.lister, status, {
-    publicKeyQuota: quota,
-    overdueMarginSeconds,
+    publicKeyQuota: flags["public-key-quota"],
+    overdueMarginSeconds: flags["overdue-margin"],
   });
   if (flags.json) {
     io.stdout(
@@ -60,6 +60,7 @@ async function run(args: string[], io: CommandIo): Promise<number> {
 export const command: Command = {
   name: "doctor",
   summary: "check a deployed stack's invariants; name each violation and its fix",
+  flags: FLAGS,
   help: HELP,
   run,
 };

@@ -9,25 +9,35 @@ import type { AppConfig } from "../../infra/app-config";
 import { AwsAuditReader } from "../../functions/rotation/aws/audit-reader";
 import { AwsPublicKeyLister } from "../../functions/rotation/aws/public-keys";
 import { parameterNames, parameterPrefixOf } from "../../contract/parameter-names";
-import { InMemoryCloud } from "../../local/memory-cloud";
-import { memoryAuditReader, memoryPublicKeyLister } from "../../local/memory-cloud/public-keys";
+import { InMemoryCloud, memoryAuditReader, memoryPublicKeyLister } from "../../local/memory-cloud";
 import type { AuditReader, PublicKeyLister } from "../../functions/rotation/stack-status";
 import type { RotationConfig } from "../../functions/rotation";
 import { readTextFile } from "../args";
+import type { FlagTable, FlagValues } from "../flags";
 import { UsageError, type CommandIo } from "../io";
-import { resolveTarget, STACK_FLAGS, STACK_HELP, type Target } from "./rotation-stack";
+import type { HelpSection } from "../registry";
+import { resolveTarget, STACK_FLAGS, STACK_SECTION, type Target } from "./rotation-stack";
 
-export const OBSERVE_FLAGS = {
-  ...STACK_FLAGS,
-  "app-config": { type: "string" },
-  "rotation-log-group": { type: "string" },
-} as const;
+const APP_CONFIG_FLAGS = {
+  "app-config": {
+    type: "string",
+    value: "FILE",
+    description: "the appConfig stack output as JSON (pulumi stack output appConfig --json)",
+  },
+  "rotation-log-group": {
+    type: "string",
+    value: "LG",
+    defaultText: "/aws/lambda/<rotation function> from --app-config",
+    description: "log group of the rotation Lambda (audit events)",
+  },
+} as const satisfies FlagTable;
 
-export const OBSERVE_HELP = `Stack: --app-config FILE, or the stack flags below.
-  --app-config FILE        the appConfig stack output as JSON (pulumi stack output appConfig --json)
-  --rotation-log-group LG  log group of the rotation Lambda (audit events); default
-                           /aws/lambda/<rotation function> from --app-config
-${STACK_HELP}`;
+export const OBSERVE_FLAGS = { ...STACK_FLAGS, ...APP_CONFIG_FLAGS } as const satisfies FlagTable;
+
+export const OBSERVE_SECTIONS: readonly HelpSection[] = [
+  { title: "Stack: --app-config FILE, or the stack flags below.", flags: APP_CONFIG_FLAGS },
+  STACK_SECTION,
+];
 
 export interface ObservedTarget extends Target {
   readonly lister: PublicKeyLister;
@@ -35,10 +45,7 @@ export interface ObservedTarget extends Target {
   readonly audit?: AuditReader;
 }
 
-type ObserveFlags = Parameters<typeof resolveTarget>[0] & {
-  "app-config"?: string;
-  "rotation-log-group"?: string;
-};
+type ObserveFlags = FlagValues<typeof OBSERVE_FLAGS>;
 
 /** Resolves the target; `cloud` lets tests pass an in-memory model directly. */
 export function resolveObservedTarget(flags: ObserveFlags, io: CommandIo): ObservedTarget {
@@ -53,10 +60,10 @@ export function resolveObservedTarget(flags: ObserveFlags, io: CommandIo): Obser
         "distribution-id": flags["distribution-id"] ?? rotation.distributionId,
         "key-group-ids": flags["key-group-ids"] ?? rotation.slots.map((slot) => slot.keyGroupId).join(","),
         "secret-arns": flags["secret-arns"] ?? rotation.slots.map((slot) => slot.secretArn).join(","),
-        "max-url-lifetime": flags["max-url-lifetime"] ?? String(rotation.maxUrlLifetimeSeconds),
-        "signer-cache-ttl": flags["signer-cache-ttl"] ?? String(rotation.signerCacheTtlSeconds),
-        "signer-max-stale": flags["signer-max-stale"] ?? String(rotation.signerMaxStaleSeconds),
-        "interval-days": flags["interval-days"] ?? String(rotation.rotationIntervalDays),
+        "max-url-lifetime": flags["max-url-lifetime"] ?? rotation.maxUrlLifetimeSeconds,
+        "signer-cache-ttl": flags["signer-cache-ttl"] ?? rotation.signerCacheTtlSeconds,
+        "signer-max-stale": flags["signer-max-stale"] ?? rotation.signerMaxStaleSeconds,
+        "interval-days": flags["interval-days"] ?? rotation.rotationIntervalDays,
       },
       io,
     );

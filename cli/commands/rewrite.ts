@@ -3,60 +3,83 @@ import { Signer } from "../../functions/cloudfront/signer";
 import { readSignedRequest, stripSigningParameters } from "../../functions/cloudfront/verifier";
 import { signPlaylist } from "../../functions/handlers/manifest-edge/playlist-signing";
 import { PlaylistError, type ViewerGrant } from "../../functions/hls";
-import { parseFlags, readTextFile, required, seconds } from "../args";
+import { readTextFile, required } from "../args";
+import { parseFlags, type FlagTable } from "../flags";
 import { EXIT, UsageError, type CommandIo } from "../io";
-import type { Command } from "../registry";
+import { commandHelp, type Command } from "../registry";
+import { SIGNING_KEY_FLAGS } from "./signing-key-flags";
 
-const HELP = `usage: signed-hls-cdn rewrite --key-pair-id ID --private-key FILE  < playlist.m3u8 > signed.m3u8
+const FLAGS = {
+  "playlist-url": {
+    type: "string",
+    value: "URL",
+    description: "the playlist URL the viewer requested (signing parameters are ignored)",
+  },
+  ...SIGNING_KEY_FLAGS,
+  expires: { type: "seconds", value: "EPOCH", description: "the viewer's expiry, epoch seconds" },
+  ttl: { type: "seconds", value: "SECONDS", description: "the viewer's expiry = now + SECONDS" },
+  ip: {
+    type: "string",
+    value: "CIDR",
+    description: "the viewer's IPv4 binding, carried into the playlist's policy",
+  },
+  resource: {
+    type: "string",
+    value: "PATTERN",
+    defaultText: "the playlist URL, a canned grant",
+    description:
+      "the viewer's custom-policy Resource (e.g. https://host/vod/asset1/*),\nso a media playlist reached from a master keeps the master's folder",
+  },
+  "viewer-url": {
+    type: "string",
+    value: "URL",
+    description:
+      "the signed URL the viewer requested (from the network panel): its policy is\nthe grant; the playlist URL defaults to it without signing parameters",
+  },
+  cookie: {
+    type: "string",
+    value: "HEADER",
+    description: "the viewer's Cookie header (CloudFront-* signed cookies): cookie mode",
+  },
+  "allow-host": {
+    type: "string",
+    value: "HOST",
+    repeatable: true,
+    defaultText: "the playlist URL's host",
+    description: "a host whose URIs may be signed",
+  },
+  lifetime: {
+    type: "seconds",
+    value: "SECONDS",
+    defaultText: "up to the viewer's expiry",
+    description: "the edge's playlistLifetimeSeconds",
+  },
+  stats: {
+    type: "boolean",
+    description: "print a JSON summary (URIs rewritten, left untouched and why) on stderr",
+  },
+} as const satisfies FlagTable;
+
+const HELP = commandHelp({
+  name: "rewrite",
+  synopsis: `--key-pair-id ID --private-key FILE  < playlist.m3u8 > signed.m3u8
          and the viewer's grant, one of:
            --playlist-url URL (--expires EPOCH | --ttl SECONDS) [--ip CIDR] [--resource PATTERN]
            --viewer-url SIGNED-URL [--playlist-url URL]
            --playlist-url URL --cookie COOKIE-HEADER
-         [--allow-host HOST ...] [--lifetime SECONDS] [--stats]
-
-Reads a raw HLS playlist on stdin and writes it to stdout as the manifest edge
+         [--allow-host HOST ...] [--lifetime SECONDS] [--stats]`,
+  about: `Reads a raw HLS playlist on stdin and writes it to stdout as the manifest edge
 function would answer that viewer for the playlist URL (the ._m3u8 URL): every
 URI on an allowed host inside the asset folder gets one custom-policy signature
 (resource = the viewer's folder + * when it covers the playlist, else the
 playlist's folder + *), child playlists are renamed .m3u8 -> ._m3u8, every
 other byte stays as it was. A viewer with signed cookies gets the URIs renamed
-only, never signed (cookie mode), as from the edge.
-
-  --playlist-url URL   the playlist URL the viewer requested (signing parameters are ignored)
-  --key-pair-id ID     CloudFront public key id (e.g. K2JCJMDEHXQW5F)
-  --private-key FILE   PEM private key: RSA-2048 or ECDSA P-256
-  --expires EPOCH      the viewer's expiry, epoch seconds
-  --ttl SECONDS        the viewer's expiry = now + SECONDS
-  --ip CIDR            the viewer's IPv4 binding, carried into the playlist's policy
-  --resource PATTERN   the viewer's custom-policy Resource (e.g. https://host/vod/asset1/*; default:
-                       the playlist URL, a canned grant), so a media playlist reached from a master
-                       keeps the master's folder
-  --viewer-url URL     the signed URL the viewer requested (from the network panel): its policy is
-                       the grant; the playlist URL defaults to it without signing parameters
-  --cookie HEADER      the viewer's Cookie header (CloudFront-* signed cookies): cookie mode
-  --allow-host HOST    a host whose URIs may be signed (repeatable; default: URL's host)
-  --lifetime SECONDS   the edge's playlistLifetimeSeconds (default: up to the viewer's expiry)
-  --stats              print a JSON summary (URIs rewritten, left untouched and why) on stderr
-
+only, never signed (cookie mode), as from the edge.`,
+  sections: [{ flags: FLAGS }],
+  exitCodes: `0 rewritten, 2 bad flags or input refused (reason on stderr).
 A malformed playlist (no #EXTM3U first line, NUL byte, bare CR, invalid UTF-8,
-over 8 MiB) writes nothing to stdout, says why on stderr and exits 2.
-Exit codes: 0 rewritten, 2 bad flags or input refused (reason on stderr).
-`;
-
-const FLAGS = {
-  "playlist-url": { type: "string" },
-  "key-pair-id": { type: "string" },
-  "private-key": { type: "string" },
-  expires: { type: "string" },
-  ttl: { type: "string" },
-  ip: { type: "string" },
-  "allow-host": { type: "string", multiple: true },
-  lifetime: { type: "string" },
-  resource: { type: "string" },
-  "viewer-url": { type: "string" },
-  cookie: { type: "string" },
-  stats: { type: "boolean" },
-} as const;
+over 8 MiB) writes nothing to stdout, says why on stderr and exits 2.`,
+});
 
 type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
 
@@ -86,10 +109,7 @@ function viewerGrant(
     if (read.policy.dateLessThan <= now) throw new UsageError("the viewer's grant has expired");
     return { viewer: read.policy, source: read.source };
   }
-  const expires =
-    flags.expires !== undefined
-      ? seconds(flags.expires, "expires")
-      : Math.floor(now) + seconds(flags.ttl as string, "ttl");
+  const expires = flags.expires ?? Math.floor(now) + (flags.ttl as number);
   if (expires <= now) throw new UsageError(`the viewer's expiry ${expires} is not in the future`);
   if (flags.resource !== undefined && !/^https?:\/\/[^/*?]+\/[^*?]*\*$/.test(flags.resource)) {
     throw new UsageError("--resource must be <scheme>://<host>/<folder>/* with no other wildcard");
@@ -126,14 +146,11 @@ export async function runRewrite(
   } catch {
     throw new UsageError(`--playlist-url must be an absolute URL, got "${playlistUrl}"`);
   }
-  const keyPairId = required(flags["key-pair-id"], "key-pair-id");
-  const privateKey = readTextFile(required(flags["private-key"], "private-key"), "private key file");
+  const keyPairId = flags["key-pair-id"];
+  const privateKey = readTextFile(flags["private-key"], "private key file");
   const now = io.now();
   const { viewer, source } = viewerGrant(flags, playlistUrl, now);
-  const lifetime =
-    flags.lifetime !== undefined
-      ? seconds(flags.lifetime, "lifetime")
-      : viewer.dateLessThan - Math.floor(now);
+  const lifetime = flags.lifetime ?? viewer.dateLessThan - Math.floor(now);
   if (lifetime <= 0) throw new UsageError("--lifetime must be at least 1 second");
   const signer = new Signer({ keyPairId, privateKey, now: () => now });
   const playlist = await input();
@@ -168,6 +185,7 @@ export async function runRewrite(
 export const command: Command = {
   name: "rewrite",
   summary: "sign every URI of a playlist (stdin -> stdout) as the edge function does",
+  flags: FLAGS,
   help: HELP,
   run: (args, io) => runRewrite(args, io),
 };

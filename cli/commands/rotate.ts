@@ -1,35 +1,41 @@
 /** `signed-hls-cdn rotate`: advance (or start, with --force) a stack's key rotation; --dry-run prints the plan. */
 import { commandLineDeadlineSeconds, runRotation, resolveRotationConfig } from "../../functions/rotation";
-import { parseFlags } from "../args";
+import { parseFlags, type FlagTable } from "../flags";
 import { EXIT, UsageError, type CommandIo } from "../io";
-import type { Command } from "../registry";
-import { resolveTarget, STACK_FLAGS, STACK_HELP } from "./rotation-stack";
+import { commandHelp, type Command } from "../registry";
+import { resolveTarget, STACK_FLAGS, STACK_SECTION } from "./rotation-stack";
 
-const HELP = `usage: signed-hls-cdn rotate <stack flags> [--force] [--dry-run] [--json]
+const ROTATE_FLAGS = {
+  force: {
+    type: "boolean",
+    description:
+      "start a rotation now, before the interval is up (still refused\nif a key that may be in use would be untrusted)",
+  },
+  "dry-run": {
+    type: "boolean",
+    description: "print the plan from where the rotation stands; change nothing",
+  },
+} as const satisfies FlagTable;
 
-Runs the key rotation once, exactly as the scheduled Lambda does: it takes the
+const FLAGS = { ...STACK_FLAGS, ...ROTATE_FLAGS } as const satisfies FlagTable;
+
+const HELP = commandHelp({
+  name: "rotate",
+  synopsis: "<stack flags> [--force] [--dry-run] [--json]",
+  about: `Runs the key rotation once, exactly as the scheduled Lambda does: it takes the
 rotation lease, advances the rotation as far as it can (create the key, stage
 it in the inactive key group, wait for Deployed, promote, wait for signer
 caches, delete the replaced key) and stops where it must wait. Run it again to
 continue. It never untrusts a key that may still be in use. It stops before
 any write once half its lease has passed (a laptop that sleeps mid-run never
-writes after another run took over), and re-checks the lease before each write.
-
-  --force      start a rotation now, before the interval is up (still refused
-               if a key that may be in use would be untrusted)
-  --dry-run    print the plan from where the rotation stands; change nothing
-
-${STACK_HELP}
-Exit codes: 0 done/waiting/idle/planned, 1 refused or another run is active,
-2 bad flags, 3 failed (the message says whether the next run retries).
-`;
+writes after another run took over), and re-checks the lease before each write.`,
+  sections: [{ flags: ROTATE_FLAGS }, STACK_SECTION],
+  exitCodes: `0 done/waiting/idle/planned, 1 refused or another run is active,
+2 bad flags, 3 failed (the message says whether the next run retries).`,
+});
 
 async function run(args: string[], io: CommandIo): Promise<number> {
-  const flags = parseFlags(args, {
-    ...STACK_FLAGS,
-    force: { type: "boolean" },
-    "dry-run": { type: "boolean" },
-  });
+  const flags = parseFlags(args, FLAGS);
   const target = resolveTarget(flags, io);
   let deadlineSeconds: number;
   try {
@@ -62,6 +68,7 @@ async function run(args: string[], io: CommandIo): Promise<number> {
 export const command: Command = {
   name: "rotate",
   summary: "run the key rotation once (or --dry-run its plan)",
+  flags: FLAGS,
   help: HELP,
   run,
 };

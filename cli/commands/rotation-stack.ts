@@ -4,60 +4,103 @@
  * persisted in-memory model (--local FILE). Plus how rotation events are shown.
  */
 import { existsSync } from "node:fs";
-import {
-  DEFAULT_CLOCK_SKEW_SECONDS,
-  DEFAULT_KEY_ALGORITHM,
-  DEFAULT_MIN_PROPAGATION_SECONDS,
-  DEFAULT_ROTATION_INTERVAL_DAYS,
-  DEFAULT_SIGNER_CACHE_TTL_SECONDS,
-  DEFAULT_SIGNER_MAX_STALE_SECONDS,
-} from "../../contract/defaults";
 import { parameterNames } from "../../functions/keys/types";
-import type { AuditEvent, AuditSink, RotationConfig, RotationPorts } from "../../functions/rotation";
+import type { KeyAlgorithm } from "../../functions/cloudfront/types";
+import {
+  resolveRotationConfig,
+  type AuditEvent,
+  type AuditSink,
+  type RotationConfig,
+  type RotationPorts,
+} from "../../functions/rotation";
 import { awsRotationPorts } from "../../functions/rotation/aws";
 import { InMemoryCloud } from "../../local/memory-cloud";
-import { readTextFile, required, seconds } from "../args";
+import { readTextFile, required } from "../args";
+import type { FlagTable, FlagValues } from "../flags";
 import { UsageError, type CommandIo } from "../io";
+import type { HelpSection } from "../registry";
+
+/** The rotation's own defaults (functions/rotation/config.ts), resolved once so help shows them without restating them. */
+const ROTATION_DEFAULTS = resolveRotationConfig({
+  parameterPrefix: "/help",
+  distributionId: "EHELP0",
+  slots: [
+    { keyGroupId: "a", secretArn: "a" },
+    { keyGroupId: "b", secretArn: "b" },
+  ],
+  maxUrlLifetimeSeconds: 1,
+});
 
 export const STACK_FLAGS = {
-  config: { type: "string" },
-  region: { type: "string" },
-  prefix: { type: "string" },
-  "distribution-id": { type: "string" },
-  "key-group-ids": { type: "string" },
-  "secret-arns": { type: "string" },
-  "max-url-lifetime": { type: "string" },
-  "signer-cache-ttl": { type: "string" },
-  "signer-max-stale": { type: "string" },
-  "clock-skew": { type: "string" },
-  "min-propagation": { type: "string" },
-  "interval-days": { type: "string" },
-  "key-algorithm": { type: "string" },
-  local: { type: "string" },
-  json: { type: "boolean" },
-} as const;
+  config: {
+    type: "string",
+    value: "FILE",
+    description: 'JSON {"region", "rotation": RotationConfig} (the rotation Lambda\'s config)',
+  },
+  region: {
+    type: "string",
+    value: "REGION",
+    description: "region of the SSM parameters and secrets (AWS credentials from the environment)",
+  },
+  prefix: {
+    type: "string",
+    value: "PATH",
+    description: "SSM parameter prefix, e.g. /cloudfront-signer/prod",
+  },
+  "distribution-id": { type: "string", value: "ID", description: "CloudFront distribution id" },
+  "key-group-ids": { type: "string", value: "A,B", description: "the two key group ids (slot order)" },
+  "secret-arns": {
+    type: "string",
+    value: "A,B",
+    description: "the two private-key secret ARNs (same order)",
+  },
+  "max-url-lifetime": {
+    type: "seconds",
+    description: "longest URL/cookie lifetime any signer grants (seconds)",
+  },
+  "signer-cache-ttl": {
+    type: "seconds",
+    defaultText: String(ROTATION_DEFAULTS.signerCacheTtlSeconds),
+    description: "signers' key cache TTL",
+  },
+  "signer-max-stale": {
+    type: "seconds",
+    defaultText: String(ROTATION_DEFAULTS.signerMaxStaleSeconds),
+    description: "signers' hard maximum key age",
+  },
+  "clock-skew": {
+    type: "seconds",
+    defaultText: String(ROTATION_DEFAULTS.clockSkewSeconds),
+    description: "allowed clock difference",
+  },
+  "min-propagation": {
+    type: "seconds",
+    defaultText: String(ROTATION_DEFAULTS.minPropagationSeconds),
+    description: "wait after a key group change before trusting Deployed",
+  },
+  "interval-days": {
+    type: "number",
+    defaultText: String(ROTATION_DEFAULTS.rotationIntervalDays),
+    description: "rotation interval in days",
+  },
+  "key-algorithm": {
+    type: "choice",
+    value: "ALG",
+    choices: ["ecdsa-p256", "rsa-2048"] as const satisfies readonly KeyAlgorithm[],
+    defaultText: ROTATION_DEFAULTS.keyAlgorithm,
+    description: "algorithm of generated keys: ecdsa-p256 or rsa-2048",
+  },
+  local: {
+    type: "string",
+    value: "FILE",
+    description: "act on the local stack's persisted in-memory model instead of AWS",
+  },
+  json: { type: "boolean", description: "print the result as JSON" },
+} as const satisfies FlagTable;
 
-export const STACK_HELP = `Stack (flags override --config):
-  --config FILE          JSON {"region", "rotation": RotationConfig} (the rotation Lambda's config)
-  --region REGION        region of the SSM parameters and secrets (AWS credentials from the environment)
-  --prefix PATH          SSM parameter prefix, e.g. /cloudfront-signer/prod
-  --distribution-id ID   CloudFront distribution id
-  --key-group-ids A,B    the two key group ids (slot order)
-  --secret-arns A,B      the two private-key secret ARNs (same order)
-  --max-url-lifetime S   longest URL/cookie lifetime any signer grants (seconds)
-  --signer-cache-ttl S   signers' key cache TTL (default ${DEFAULT_SIGNER_CACHE_TTL_SECONDS})
-  --signer-max-stale S   signers' hard maximum key age (default ${DEFAULT_SIGNER_MAX_STALE_SECONDS})
-  --clock-skew S         allowed clock difference (default ${DEFAULT_CLOCK_SKEW_SECONDS})
-  --min-propagation S    wait after a key group change before trusting Deployed (default ${DEFAULT_MIN_PROPAGATION_SECONDS})
-  --interval-days N      rotation interval (default ${DEFAULT_ROTATION_INTERVAL_DAYS})
-  --key-algorithm ALG    ecdsa-p256 or rsa-2048 (default ${DEFAULT_KEY_ALGORITHM})
-  --local FILE           act on the local stack's persisted in-memory model instead of AWS
-  --json                 print the result as JSON
-`;
+export const STACK_SECTION: HelpSection = { title: "Stack (flags override --config):", flags: STACK_FLAGS };
 
-type StackFlags = {
-  [K in keyof typeof STACK_FLAGS]?: (typeof STACK_FLAGS)[K]["type"] extends "boolean" ? boolean : string;
-};
+type StackFlags = FlagValues<typeof STACK_FLAGS>;
 
 export interface Target {
   readonly ports: RotationPorts;
@@ -75,8 +118,6 @@ export function resolveTarget(flags: StackFlags, io: CommandIo): Target {
       throw new UsageError(`--${flag} takes exactly two comma-separated values`);
     return [parts[0], parts[1]];
   };
-  const number = (value: string | undefined, flag: string) =>
-    value === undefined ? undefined : seconds(value, flag);
   const prefix = flags.prefix ?? base.parameterPrefix;
   const audit = auditToStderr(io);
 
@@ -92,9 +133,8 @@ export function resolveTarget(flags: StackFlags, io: CommandIo): Target {
       parameterPrefix,
       distributionId: stack.distributionId,
       slots: stack.slots,
-      maxUrlLifetimeSeconds:
-        number(flags["max-url-lifetime"], "max-url-lifetime") ?? base.maxUrlLifetimeSeconds ?? 3600,
-      ...tuning(flags, number),
+      maxUrlLifetimeSeconds: flags["max-url-lifetime"] ?? base.maxUrlLifetimeSeconds ?? 3600,
+      ...tuning(flags),
     };
     return { ports: cloud.ports(audit), rotation, where: `local model ${flags.local}` };
   }
@@ -105,8 +145,7 @@ export function resolveTarget(flags: StackFlags, io: CommandIo): Target {
   const secrets = pair(flags["secret-arns"], "secret-arns") ?? base.slots?.map((slot) => slot.secretArn);
   if (!keyGroups || !secrets)
     throw new UsageError("--key-group-ids A,B and --secret-arns A,B are required (or --config)");
-  const maxUrlLifetimeSeconds =
-    number(flags["max-url-lifetime"], "max-url-lifetime") ?? base.maxUrlLifetimeSeconds;
+  const maxUrlLifetimeSeconds = flags["max-url-lifetime"] ?? base.maxUrlLifetimeSeconds;
   if (maxUrlLifetimeSeconds === undefined)
     throw new UsageError("--max-url-lifetime is required (or --config)");
   const rotation: RotationConfig = {
@@ -118,7 +157,7 @@ export function resolveTarget(flags: StackFlags, io: CommandIo): Target {
       { keyGroupId: keyGroups[1], secretArn: secrets[1] },
     ],
     maxUrlLifetimeSeconds,
-    ...tuning(flags, number),
+    ...tuning(flags),
   };
   return {
     ports: awsRotationPorts(region, audit),
@@ -127,31 +166,16 @@ export function resolveTarget(flags: StackFlags, io: CommandIo): Target {
   };
 }
 
-function tuning(
-  flags: StackFlags,
-  number: (value: string | undefined, flag: string) => number | undefined,
-): Partial<RotationConfig> {
+function tuning(flags: StackFlags): Partial<RotationConfig> {
   const entries: [keyof RotationConfig, number | string | undefined][] = [
-    ["signerCacheTtlSeconds", number(flags["signer-cache-ttl"], "signer-cache-ttl")],
-    ["signerMaxStaleSeconds", number(flags["signer-max-stale"], "signer-max-stale")],
-    ["clockSkewSeconds", number(flags["clock-skew"], "clock-skew")],
-    ["minPropagationSeconds", number(flags["min-propagation"], "min-propagation")],
-    [
-      "rotationIntervalDays",
-      flags["interval-days"] === undefined
-        ? undefined
-        : positiveNumber(flags["interval-days"], "interval-days"),
-    ],
+    ["signerCacheTtlSeconds", flags["signer-cache-ttl"]],
+    ["signerMaxStaleSeconds", flags["signer-max-stale"]],
+    ["clockSkewSeconds", flags["clock-skew"]],
+    ["minPropagationSeconds", flags["min-propagation"]],
+    ["rotationIntervalDays", flags["interval-days"]],
     ["keyAlgorithm", flags["key-algorithm"]],
   ];
   return Object.fromEntries(entries.filter(([, value]) => value !== undefined));
-}
-
-function positiveNumber(text: string, flag: string): number {
-  const value = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0))
-    throw new UsageError(`--${flag} must be a positive number, got "${text}"`);
-  return value;
 }
 
 function parseConfigFile(text: string): { region?: string; rotation?: Partial<RotationConfig> } {

@@ -1,24 +1,24 @@
 /** `signed-hls-cdn status`: what a deployed stack looks like now, in plain words (or --json). Reads only. */
 import type { AuditEvent } from "../../functions/rotation";
 import { readStackStatus, type StackStatus } from "../../functions/rotation/stack-status";
-import { parseFlags } from "../args";
+import { parseFlags } from "../flags";
 import { EXIT, type CommandIo } from "../io";
-import type { Command } from "../registry";
-import { OBSERVE_FLAGS, OBSERVE_HELP, resolveObservedTarget } from "./observed-stack";
+import { commandHelp, type Command } from "../registry";
+import { OBSERVE_FLAGS, OBSERVE_SECTIONS, resolveObservedTarget } from "./observed-stack";
 
 const AUDIT_EVENTS = 10;
 
-const HELP = `usage: signed-hls-cdn status <stack> [--json]
-
-Reads the stack through the same adapters as the rotation and changes
+const HELP = commandHelp({
+  name: "status",
+  synopsis: "<stack> [--json]",
+  about: `Reads the stack through the same adapters as the rotation and changes
 nothing: the active key id, its key group, its age and when the next rotation
 is due; the keys each key group holds and whether every protected behavior
 trusts both groups; the rotation state (in progress, step, lease holder and
-expiry); the last ${AUDIT_EVENTS} audit events.
-
-${OBSERVE_HELP}
-Exit codes: 0 read, 2 bad flags, 3 the stack could not be read.
-`;
+expiry); the last ${AUDIT_EVENTS} audit events.`,
+  sections: OBSERVE_SECTIONS,
+  exitCodes: "0 read, 2 bad flags, 3 the stack could not be read.",
+});
 
 async function run(args: string[], io: CommandIo): Promise<number> {
   const flags = parseFlags(args, OBSERVE_FLAGS);
@@ -115,6 +115,7 @@ export function describeStatus(
 export const command: Command = {
   name: "status",
   summary: "show a deployed stack: active key, groups, rotation, audit",
+  flags: OBSERVE_FLAGS,
   help: HELP,
   run,
 };

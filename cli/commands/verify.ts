@@ -2,40 +2,57 @@
 import { SigningInputError } from "../../functions/cloudfront/errors";
 import { parsePublicKey } from "../../functions/cloudfront/keys";
 import { readSignedRequest, verifyRequest } from "../../functions/cloudfront/verifier";
-import { parseFlags, readTextFile, required, seconds } from "../args";
+import { readTextFile } from "../args";
+import { parseFlags, type FlagTable } from "../flags";
 import { EXIT, UsageError, type CommandIo } from "../io";
-import type { Command } from "../registry";
-
-const HELP = `usage: signed-hls-cdn verify --url SIGNED_URL [--cookie COOKIE_HEADER]
-                             --public-key ID=FILE [--public-key ID=FILE ...]
-                             [--now EPOCH] [--ip ADDR] [--verbose]
-
-Decides as CloudFront would and prints "accepted" (exit 0) or
-"rejected: <reason in plain words>" (exit 1). The first thing to run on a 403.
-
-  --url SIGNED_URL       the full requested URL (signed, or plain with --cookie)
-  --cookie HEADER        the request's Cookie header ("CloudFront-Policy=...; ...")
-                         (signing values in the URL win over cookies, as in CloudFront)
-  --public-key ID=FILE   a trusted public key (PEM) and its CloudFront key id;
-                         repeat for every key in the behavior's trusted key groups
-  --now EPOCH            the clock to judge expiry by (default: now)
-  --ip ADDR              the viewer's IP address (needed for IP-bound policies)
-  --verbose              also print what the request carries (policy, key, hash)
-
-Exit codes: 0 accepted, 1 rejected, 2 bad flags or unreadable keys.
-`;
+import { commandHelp, type Command } from "../registry";
 
 const FLAGS = {
-  url: { type: "string" },
-  cookie: { type: "string" },
-  "public-key": { type: "string", multiple: true },
-  now: { type: "string" },
-  ip: { type: "string" },
-  verbose: { type: "boolean", short: "v" },
-} as const;
+  url: {
+    type: "string",
+    value: "SIGNED_URL",
+    required: true,
+    description: "the full requested URL (signed, or plain with --cookie)",
+  },
+  cookie: {
+    type: "string",
+    value: "HEADER",
+    description:
+      'the request\'s Cookie header ("CloudFront-Policy=...; ...")\n(signing values in the URL win over cookies, as in CloudFront)',
+  },
+  "public-key": {
+    type: "string",
+    value: "ID=FILE",
+    repeatable: true,
+    required: true,
+    description:
+      "a trusted public key (PEM) and its CloudFront key id;\nrepeat for every key in the behavior's trusted key groups",
+  },
+  now: { type: "seconds", value: "EPOCH", defaultText: "now", description: "the clock to judge expiry by" },
+  ip: {
+    type: "string",
+    value: "ADDR",
+    description: "the viewer's IP address (needed for IP-bound policies)",
+  },
+  verbose: {
+    type: "boolean",
+    short: "v",
+    description: "also print what the request carries (policy, key, hash)",
+  },
+} as const satisfies FlagTable;
 
-function trustedKeys(specs: string[] | undefined): Map<string, string> {
-  if (!specs || specs.length === 0) throw new UsageError("--public-key ID=FILE is required (at least one)");
+const HELP = commandHelp({
+  name: "verify",
+  synopsis: `--url SIGNED_URL [--cookie COOKIE_HEADER]
+                             --public-key ID=FILE [--public-key ID=FILE ...]
+                             [--now EPOCH] [--ip ADDR] [--verbose]`,
+  about: `Decides as CloudFront would and prints "accepted" (exit 0) or
+"rejected: <reason in plain words>" (exit 1). The first thing to run on a 403.`,
+  sections: [{ flags: FLAGS }],
+  exitCodes: "0 accepted, 1 rejected, 2 bad flags or unreadable keys.",
+});
+
+function trustedKeys(specs: readonly string[]): Map<string, string> {
   const keys = new Map<string, string>();
   for (const spec of specs) {
     const equals = spec.indexOf("=");
@@ -81,8 +98,8 @@ function details(url: string, cookie: string | undefined): string {
 
 function run(args: string[], io: CommandIo): number {
   const flags = parseFlags(args, FLAGS);
-  const url = required(flags.url, "url");
-  const now = flags.now !== undefined ? seconds(flags.now, "now") : io.now();
+  const { url } = flags;
+  const now = flags.now ?? io.now();
   const trusted = trustedKeys(flags["public-key"]);
   const result = verifyRequest({ url, cookieHeader: flags.cookie, viewerIp: flags.ip, now }, trusted);
   io.stdout(result.accepted ? "accepted\n" : `rejected: ${result.reason}\n`);
@@ -93,6 +110,7 @@ function run(args: string[], io: CommandIo): number {
 export const command: Command = {
   name: "verify",
   summary: "say whether CloudFront would accept a signed URL or cookies, and why not",
+  flags: FLAGS,
   help: HELP,
   run,
 };

@@ -1,7 +1,6 @@
-/** PublicKeyLister and AuditReader over the in-memory model, for `doctor` and `status` in tests and the local stack. */
-import type { AuditEvent } from "../../functions/rotation/ports";
-import type { AuditReader, PublicKeyLister } from "../../functions/rotation/stack-status";
-import type { InMemoryCloud } from "./model";
+/** PublicKeyLister over the in-memory model, for `doctor` and `status` in tests and the local stack (the model of functions/rotation/aws/public-keys.ts). */
+import type { PublicKeyLister } from "../../functions/rotation/stack-status";
+import type { InMemoryCloud } from "./cloud";
 
 export function memoryPublicKeyLister(cloud: InMemoryCloud): PublicKeyLister {
   return {
@@ -14,9 +13,4 @@ export function memoryPublicKeyLister(cloud: InMemoryCloud): PublicKeyLister {
       return keys;
     },
   };
-}
-
-/** The audit events the model's own sink recorded (this process only: the persisted model keeps none). */
-export function memoryAuditReader(cloud: InMemoryCloud): AuditReader {
-  return { recent: async (limit: number): Promise<AuditEvent[]> => cloud.auditLog.slice(-limit) };
 }

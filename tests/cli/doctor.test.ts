@@ -10,8 +10,7 @@ import { formatKeySecret, parameterNames } from "../../functions/keys";
 import { MAX_PUBLIC_KEYS_PER_ACCOUNT } from "../../contract/limits";
 import { DEFAULT_OVERDUE_MARGIN_SECONDS } from "../../functions/observability/metrics";
 import { resolveRotationConfig, runRotation } from "../../functions/rotation";
-import { InMemoryCloud } from "../../local/memory-cloud";
-import { memoryPublicKeyLister } from "../../local/memory-cloud/public-keys";
+import { InMemoryCloud, memoryPublicKeyLister } from "../../local/memory-cloud";
 import {
   diagnoseStack,
   readStackStatus,

@@ -13,11 +13,14 @@ import { parseKeySecret } from "../../functions/keys/secret-value";
 import { resolveRotationConfig } from "../../functions/rotation/config";
 import { CONFIG_DEFAULTS, validateStackConfig } from "../../infra/config";
 import { policyNamed } from "../infra/policy/runner";
-import { STACK_HELP } from "../../cli/commands/rotation-stack";
+import { STACK_FLAGS } from "../../cli/commands/rotation-stack";
+import { flagHelp } from "../../cli/flags";
 import { defaultOptions, USAGE } from "../../local/options";
 import { InMemoryCloud } from "../../local/memory-cloud";
 import { MINIMAL_ROTATION } from "./support";
 
+/** The help `rotate`, `revoke`, `status` and `doctor` print for the stack flags, generated from their declaration. */
+const STACK_HELP = flagHelp(STACK_FLAGS);
 const stack = validateStackConfig({ region: "eu-west-1" }, "dev");
 const rotation = resolveRotationConfig(MINIMAL_ROTATION);
 const keySource = resolveKeySourceConfig({ region: "eu-west-1", parameterPrefix: "/cloudfront-signer/dev" });
