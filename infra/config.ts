@@ -19,6 +19,7 @@ import {
   EDGE_TRIGGERS,
   type EdgeTrigger,
 } from "../contract/limits";
+import { DEFAULT_ASSET_ROOT_DEPTH, MAX_ASSET_ROOT_DEPTH } from "../contract/asset-root";
 import { MONITORING_CONFIG_DEFAULTS, readMonitoringConfig, type MonitoringConfig } from "./monitoring-config";
 
 /** Pulumi project name: the config namespace (`signed-hls-cdn:<key>`). */
@@ -76,6 +77,8 @@ export interface StackConfig {
    * so the signer and the manifest edge refuse IP binding while this is on (DEFAULT_IPV6_ENABLED).
    */
   readonly ipv6Enabled: boolean;
+  /** The first N folders of a path name an asset: grants cover that asset root (contract/asset-root.ts); 0 = none. */
+  readonly assetRootDepth: number;
   /** Age (seconds) at which the rotation replaces the active key. */
   readonly rotationIntervalSeconds: number;
   /**
@@ -139,6 +142,7 @@ export const CONFIG_DEFAULTS = {
   clockSkewSeconds: "300",
   minIpPrefixLength: String(DEFAULT_MIN_IP_PREFIX_LENGTH),
   ipv6Enabled: String(DEFAULT_IPV6_ENABLED),
+  assetRootDepth: String(DEFAULT_ASSET_ROOT_DEPTH),
   rotationInterval: "90d",
   rotationEnabled: "true",
   edgeTrigger: "viewer-request",
@@ -379,6 +383,7 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
   const clockSkewSeconds = integer("clockSkewSeconds", 0, 3600);
   const minIpPrefixLength = integer("minIpPrefixLength", MIN_IP_PREFIX_LENGTH_FLOOR, 32);
   const ipv6Enabled = boolean("ipv6Enabled");
+  const assetRootDepth = integer("assetRootDepth", 0, MAX_ASSET_ROOT_DEPTH);
 
   let rotationIntervalSeconds = 0;
   try {
@@ -567,6 +572,7 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
     clockSkewSeconds,
     minIpPrefixLength,
     ipv6Enabled,
+    assetRootDepth,
     rotationIntervalSeconds,
     rotationSchedule: rateExpression(rotationCheckSeconds(rotationIntervalSeconds)),
     rotationEnabled,

@@ -73,6 +73,7 @@ export function manifestEdgeConfig(config: StackConfig): ManifestEdgeDeployConfi
       ? { cors: { origins: [...config.corsOrigins], allowCredentials: config.cookieMode } }
       : {}),
     ...(config.ipv6Enabled ? { refuseIpBinding: true } : {}),
+    assetRootDepth: config.assetRootDepth,
   };
   // Fail the deploy, not the first viewer, on a config the handler refuses.
   checkManifestEdgeConfig({
@@ -125,6 +126,7 @@ export function signerConfig(
     clampLifetime: true,
     minIpPrefixLength: config.minIpPrefixLength,
     ...(config.ipv6Enabled ? { refuseIpBinding: true } : {}),
+    assetRootDepth: config.assetRootDepth,
     keySource: keySourceConfig(config),
     ...(config.cookieMode
       ? {

@@ -56,6 +56,7 @@ export function createLocalSigner(context: LocalHandlerContext): LocalSigner {
       maxLifetimeSeconds: options.urlLifetimeSeconds,
       keySource: cloud.keySourceConfig,
       refuseIpBinding: options.ipv6Enabled,
+      assetRootDepth: options.assetRootDepth,
     },
     {
       keyProvider: createActiveKeyProvider(cloud.keySourceConfig, {
@@ -142,6 +143,7 @@ export function createLocalManifestHandler(
       // The local stack serves URL and cookie sessions side by side: credentials allowed.
       cors: { origins: context.corsOrigins, allowCredentials: true },
       refuseIpBinding: options.ipv6Enabled,
+      assetRootDepth: options.assetRootDepth,
     },
     {
       keys,

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { DEFAULT_IPV6_ENABLED } from "../functions/cloudfront/ip";
 import type { KeyAlgorithm } from "../functions/cloudfront/types";
 import type { EdgeTrigger } from "../contract/limits";
+import { isAssetRootDepth, MAX_ASSET_ROOT_DEPTH } from "../contract/asset-root";
 
 export interface LocalStackOptions {
   /** Port of the page and app; the edge, signer API and origin take the next three. 0: ephemeral ports for all. */
@@ -34,6 +35,8 @@ export interface LocalStackOptions {
   readonly keyAlgorithm: KeyAlgorithm;
   /** The stack's `ipv6Enabled`: while on, the signer and the manifest edge refuse IP-bound grants. */
   readonly ipv6Enabled: boolean;
+  /** The stack's `assetRootDepth`; 1 here: the committed sample keeps each asset in a top-level folder (`/show/`). */
+  readonly assetRootDepth: number;
 }
 
 export const DEFAULT_PORT = 8400;
@@ -53,6 +56,7 @@ export function defaultOptions(): LocalStackOptions {
     trigger: "viewer-request",
     keyAlgorithm: "ecdsa-p256",
     ipv6Enabled: DEFAULT_IPV6_ENABLED,
+    assetRootDepth: 1,
   };
 }
 
@@ -71,6 +75,7 @@ export const USAGE = `npm start -- [options]     (every option also reads an env
   --trigger T           viewer-request | origin-request                                 LOCAL_TRIGGER (viewer-request)
   --key-algorithm A     ecdsa-p256 | rsa-2048                                           LOCAL_KEY_ALGORITHM (ecdsa-p256)
   --ipv6                as the stack's ipv6Enabled true: IP-bound grants are refused    LOCAL_IPV6=1 (off)
+  --asset-root-depth N  the stack's assetRootDepth (0: each playlist's own folder)     LOCAL_ASSET_ROOT_DEPTH (1)
   --help
 
 A rotation must never untrust a key while a URL it signed can still be valid, so
@@ -92,6 +97,7 @@ const FLAGS: Record<
   "--clock-skew": { env: "LOCAL_CLOCK_SKEW", key: "clockSkewSeconds", kind: "int" },
   "--trigger": { env: "LOCAL_TRIGGER", key: "trigger", kind: "trigger" },
   "--key-algorithm": { env: "LOCAL_KEY_ALGORITHM", key: "keyAlgorithm", kind: "algorithm" },
+  "--asset-root-depth": { env: "LOCAL_ASSET_ROOT_DEPTH", key: "assetRootDepth", kind: "int" },
 };
 
 function convert(flag: string, kind: string, text: string): string | number {
@@ -173,6 +179,8 @@ export function checkOptions(options: LocalStackOptions): LocalStackOptions {
         `rotate-every must be >= key-max-stale + url-lifetime + clock-skew = ${keyMaxStaleSeconds} + ${urlLifetimeSeconds} + ${clockSkewSeconds} = ${window} s`,
     );
   }
+  if (!isAssetRootDepth(options.assetRootDepth))
+    throw new OptionsError(`asset root depth must be a whole number from 0 to ${MAX_ASSET_ROOT_DEPTH}`);
   if (!Number.isInteger(options.liveWindowSegments) || options.liveWindowSegments < 1)
     throw new OptionsError("live window must hold at least one segment");
   return options;

@@ -3,6 +3,7 @@ import { Signer } from "../../functions/cloudfront/signer";
 import { readSignedRequest, stripSigningParameters } from "../../functions/cloudfront/verifier";
 import { signPlaylist } from "../../functions/handlers/manifest-edge/playlist-signing";
 import { PlaylistError, type ViewerGrant } from "../../functions/hls";
+import { isAssetRootDepth, MAX_ASSET_ROOT_DEPTH } from "../../contract/asset-root";
 import { parseFlags, readTextFile, required, seconds } from "../args";
 import { EXIT, UsageError, type CommandIo } from "../io";
 import type { Command } from "../registry";
@@ -12,7 +13,7 @@ const HELP = `usage: signed-hls-cdn rewrite --key-pair-id ID --private-key FILE 
            --playlist-url URL (--expires EPOCH | --ttl SECONDS) [--ip CIDR] [--resource PATTERN]
            --viewer-url SIGNED-URL [--playlist-url URL]
            --playlist-url URL --cookie COOKIE-HEADER
-         [--allow-host HOST ...] [--lifetime SECONDS] [--stats]
+         [--allow-host HOST ...] [--lifetime SECONDS] [--asset-root-depth N] [--stats]
 
 Reads a raw HLS playlist on stdin and writes it to stdout as the manifest edge
 function would answer that viewer for the playlist URL (the ._m3u8 URL): every
@@ -36,7 +37,14 @@ only, never signed (cookie mode), as from the edge.
   --cookie HEADER      the viewer's Cookie header (CloudFront-* signed cookies): cookie mode
   --allow-host HOST    a host whose URIs may be signed (repeatable; default: URL's host)
   --lifetime SECONDS   the edge's playlistLifetimeSeconds (default: up to the viewer's expiry)
-  --stats              print a JSON summary (URIs rewritten, left untouched and why) on stderr
+  --asset-root-depth N the stack's assetRootDepth: a one-URL grant above the asset root is refused
+                       as at the edge (default 0: none)
+  --stats              print a JSON summary (URIs rewritten, left untouched and why, outOfScope)
+                       on stderr
+
+Every URI on an allowed host that the grant's scope leaves out (each a 403
+waiting for a player) is a warning: one "warning:" line on stderr naming them,
+or the "outOfScope" member of the --stats summary.
 
 A malformed playlist (no #EXTM3U first line, NUL byte, bare CR, invalid UTF-8,
 over 8 MiB) writes nothing to stdout, says why on stderr and exits 2.
@@ -56,6 +64,7 @@ const FLAGS = {
   "viewer-url": { type: "string" },
   cookie: { type: "string" },
   stats: { type: "boolean" },
+  "asset-root-depth": { type: "string" },
 } as const;
 
 type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
@@ -135,6 +144,10 @@ export async function runRewrite(
       ? seconds(flags.lifetime, "lifetime")
       : viewer.dateLessThan - Math.floor(now);
   if (lifetime <= 0) throw new UsageError("--lifetime must be at least 1 second");
+  const depthText = flags["asset-root-depth"] ?? "0";
+  const assetRootDepth = /^\d{1,2}$/.test(depthText) ? Number(depthText) : -1;
+  if (!isAssetRootDepth(assetRootDepth))
+    throw new UsageError(`--asset-root-depth must be a whole number from 0 to ${MAX_ASSET_ROOT_DEPTH}`);
   const signer = new Signer({ keyPairId, privateKey, now: () => now });
   const playlist = await input();
   let signed;
@@ -148,6 +161,7 @@ export async function runRewrite(
       allowedHosts: flags["allow-host"] ?? [host],
       lifetimeSeconds: lifetime,
       now,
+      assetRootDepth,
     });
   } catch (error) {
     if (error instanceof PlaylistError) {
@@ -157,9 +171,17 @@ export async function runRewrite(
     throw error;
   }
   io.stdout(signed.rewrite.text);
+  const { rewrite } = signed;
+  const outOfScope = { count: rewrite.stats.untouched["out-of-scope"] ?? 0, uris: rewrite.outOfScope };
   if (flags.stats) {
     io.stderr(
-      `${JSON.stringify({ policy: signed.policy, signatures: signed.rewrite.signatures, ...signed.rewrite.stats })}\n`,
+      `${JSON.stringify({ policy: signed.policy, signatures: rewrite.signatures, ...rewrite.stats, outOfScope })}\n`,
+    );
+  } else if (outOfScope.count > 0) {
+    io.stderr(
+      `signed-hls-cdn: warning: ${outOfScope.count} URI(s) on an allowed host lie outside the grant's scope ` +
+        `${signed.policy.resource} and will answer 403: ${outOfScope.uris.join(", ")} ` +
+        `(README "Troubleshooting": a URI outside the grant's scope)\n`,
     );
   }
   return EXIT.ok;
