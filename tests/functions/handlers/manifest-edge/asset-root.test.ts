@@ -8,11 +8,10 @@
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { generateKeyPair, Signer, verifyRequest } from "../../../../functions/cloudfront";
-import { fixedTrustedKeys } from "../../../../functions/keys";
 import type { CloudFrontResultResponse } from "../../../../functions/handlers/manifest-edge/cloudfront-events";
-import { createManifestHandler } from "../../../../functions/handlers/manifest-edge/manifest-edge";
 import { extractMetrics } from "../../../../functions/observability/emf";
 import { EDGE_TRIGGERS } from "../../../../contract/limits";
+import { handlerServing } from "../../../support/manifest-edge";
 import { requestEvent } from "../events";
 
 const NOW = 1_800_000_000;
@@ -38,24 +37,14 @@ for (const trigger of EDGE_TRIGGERS) {
   describe(`manifest edge: the asset root (${trigger})`, () => {
     const setup = (assetRootDepth?: number) => {
       const logs: Record<string, unknown>[] = [];
-      const handler = createManifestHandler(
-        {
-          distributionDomain: HOST,
-          trigger,
-          fetch: { mode: "distribution" },
-          fetchTimeoutMs: 2000,
-          playlistLifetimeSeconds: 3600,
-          keySource: { region: "us-east-1", parameterPrefix: "/cloudfront-signer/test" },
-          ...(assetRootDepth === undefined ? {} : { assetRootDepth }),
-        },
-        {
-          keys: { getSigner: async () => signer },
-          trustedKeys: fixedTrustedKeys([pair.publicKeyPem]),
-          fetchText: async () => ({ status: 200, body: Buffer.from(AUDIO) }),
-          now: () => NOW,
-          log: (line) => logs.push(line as Record<string, unknown>),
-        },
-      );
+      const handler = handlerServing(trigger, AUDIO, {
+        signer,
+        publicKeyPem: pair.publicKeyPem,
+        now: NOW,
+        host: HOST,
+        log: (line) => logs.push(line as Record<string, unknown>),
+        config: assetRootDepth === undefined ? {} : { assetRootDepth },
+      });
       const get = async (signedUrl: string) => {
         const url = new URL(signedUrl);
         return (await handler(
