@@ -58,7 +58,7 @@ for (const trigger of EDGE_TRIGGERS) {
 
     it("signs ../../keys/ for a media playlist entered with the asset-root grant; the key verifies", async () => {
       const { logs, get } = setup(2);
-      // What the signing Lambda hands out for this playlist with assetRootDepth 2 (sign-asset-root.test.ts).
+      // What the signing Lambda hands out for this playlist with assetRootDepth 2 (sign-grants.test.ts).
       const viewerUrl = signer.signUrl(`https://${HOST}${AUDIO_PATH}`, {
         expires: NOW + 600,
         resource: { pattern: `https://${HOST}/videos/abc/*` },
