@@ -30,6 +30,7 @@ export type HandlerSettings = Pick<
   | "clockSkewSeconds"
   | "minIpPrefixLength"
   | "ipv6Enabled"
+  | "assetRootDepth"
   | "rotationIntervalSeconds"
   | "edgeTrigger"
   | "edgeTimeoutSeconds"
@@ -77,6 +78,7 @@ export function signHandlerConfig(
     clampLifetime: true,
     minIpPrefixLength: settings.minIpPrefixLength,
     ...(settings.ipv6Enabled ? { refuseIpBinding: true } : {}),
+    assetRootDepth: settings.assetRootDepth,
     keySource: keySourceConfig(settings),
     ...(settings.cookieMode
       ? {
@@ -124,6 +126,7 @@ export function manifestEdgeDeployConfig(settings: HandlerSettings): ManifestEdg
       ? { cors: { origins: [...settings.corsOrigins], allowCredentials: settings.cookieMode } }
       : {}),
     ...(settings.ipv6Enabled ? { refuseIpBinding: true } : {}),
+    assetRootDepth: settings.assetRootDepth,
   };
   // Fail the deploy, not the first viewer, on a config the handler refuses.
   checkManifestEdgeConfig(withDistributionDomain(deployConfig, "d111111abcdef8.cloudfront.net"));

@@ -67,6 +67,7 @@ export function localHandlerSettings(
     signerMaxStaleSeconds: options.keyMaxStaleSeconds,
     clockSkewSeconds: options.clockSkewSeconds,
     ipv6Enabled: options.ipv6Enabled,
+    assetRootDepth: options.assetRootDepth,
     rotationIntervalSeconds: options.rotateEverySeconds,
     edgeTrigger: options.trigger,
     aliases: [],

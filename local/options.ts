@@ -11,6 +11,7 @@ import { DEFAULT_EDGE_TRIGGER, DEFAULT_IPV6_ENABLED, DEFAULT_KEY_ALGORITHM } fro
 import { minimumRotationIntervalSeconds, rotationIntervalIsSafe } from "../contract/rotation-window";
 import { EDGE_TRIGGERS, type EdgeTrigger } from "../contract/limits";
 import type { KeyAlgorithm } from "../functions/cloudfront/types";
+import { isAssetRootDepth, MAX_ASSET_ROOT_DEPTH } from "../contract/asset-root";
 import { CONFIG_KEY_TABLE, KEY_ALGORITHMS, type ConfigKey } from "../infra/config/keys";
 import { signerKeyAgeProblems } from "../infra/config/validators";
 
@@ -40,6 +41,8 @@ export interface LocalStackOptions {
   readonly keyAlgorithm: KeyAlgorithm;
   /** The stack's `ipv6Enabled`: while on, the signer and the manifest edge refuse IP-bound grants. */
   readonly ipv6Enabled: boolean;
+  /** The stack's `assetRootDepth`; 1 here: the committed sample keeps each asset in a top-level folder (`/show/`). */
+  readonly assetRootDepth: number;
 }
 
 export const DEFAULT_PORT = 8400;
@@ -64,6 +67,7 @@ export function defaultOptions(): LocalStackOptions {
     trigger: DEFAULT_EDGE_TRIGGER,
     keyAlgorithm: DEFAULT_KEY_ALGORITHM,
     ipv6Enabled: DEFAULT_IPV6_ENABLED,
+    assetRootDepth: 1,
   };
 }
 
@@ -219,6 +223,14 @@ export const FLAGS: readonly Flag[] = [
     help: "as the stack's ipv6Enabled true: IP-bound grants are refused",
     shownDefault: "(off)",
   },
+  {
+    name: "--asset-root-depth",
+    env: "LOCAL_ASSET_ROOT_DEPTH",
+    key: "assetRootDepth",
+    value: "N",
+    help: "the stack's assetRootDepth (0: each playlist's own folder)",
+    parse: asStackKey("assetRootDepth"),
+  },
 ];
 
 const isSwitch = (flag: Flag): flag is SwitchFlag => "to" in flag;
@@ -320,6 +332,8 @@ export function checkOptions(options: LocalStackOptions): LocalStackOptions {
         `${keyUse} + ${urlLifetimeSeconds} + ${clockSkewSeconds} = ${minimumRotationIntervalSeconds(timing)} s`,
     );
   }
+  if (!isAssetRootDepth(options.assetRootDepth))
+    throw new OptionsError(`asset root depth must be a whole number from 0 to ${MAX_ASSET_ROOT_DEPTH}`);
   if (!Number.isInteger(options.liveWindowSegments) || options.liveWindowSegments < 1)
     throw new OptionsError("live window must hold at least one segment");
   return options;

@@ -3,6 +3,7 @@ import { Signer } from "../../functions/cloudfront/signer";
 import { readSignedRequest, stripSigningParameters } from "../../functions/cloudfront/verifier";
 import { signPlaylist } from "../../functions/handlers/manifest-edge/playlist-signing";
 import { PlaylistError, type ViewerGrant } from "../../functions/hls";
+import { MAX_ASSET_ROOT_DEPTH } from "../../contract/asset-root";
 import { readTextFile, required } from "../args";
 import { parseFlags, type FlagTable } from "../flags";
 import { EXIT, UsageError, type CommandIo } from "../io";
@@ -54,9 +55,18 @@ const FLAGS = {
     defaultText: "up to the viewer's expiry",
     description: "the edge's playlistLifetimeSeconds",
   },
+  "asset-root-depth": {
+    type: "integer",
+    min: 0,
+    max: MAX_ASSET_ROOT_DEPTH,
+    value: "N",
+    default: 0,
+    description:
+      "the stack's assetRootDepth: a one-URL grant above the asset root is refused\nas at the edge (0: none)",
+  },
   stats: {
     type: "boolean",
-    description: "print a JSON summary (URIs rewritten, left untouched and why) on stderr",
+    description: "print a JSON summary (URIs rewritten, left untouched and why, outOfScope) on stderr",
   },
 } as const satisfies FlagTable;
 
@@ -67,14 +77,18 @@ const HELP = commandHelp({
            --playlist-url URL (--expires EPOCH | --ttl SECONDS) [--ip CIDR] [--resource PATTERN]
            --viewer-url SIGNED-URL [--playlist-url URL]
            --playlist-url URL --cookie COOKIE-HEADER
-         [--allow-host HOST ...] [--lifetime SECONDS] [--stats]`,
+         [--allow-host HOST ...] [--lifetime SECONDS] [--asset-root-depth N] [--stats]`,
   about: `Reads a raw HLS playlist on stdin and writes it to stdout as the manifest edge
 function would answer that viewer for the playlist URL (the ._m3u8 URL): every
 URI on an allowed host inside the asset folder gets one custom-policy signature
 (resource = the viewer's folder + * when it covers the playlist, else the
 playlist's folder + *), child playlists are renamed .m3u8 -> ._m3u8, every
 other byte stays as it was. A viewer with signed cookies gets the URIs renamed
-only, never signed (cookie mode), as from the edge.`,
+only, never signed (cookie mode), as from the edge.
+
+Every URI on an allowed host that the grant's scope leaves out (each a 403
+waiting for a player) is a warning: one "warning:" line on stderr naming them,
+or the "outOfScope" member of the --stats summary.`,
   sections: [{ flags: FLAGS }],
   exitCodes: `0 rewritten, 2 bad flags or input refused (reason on stderr).
 A malformed playlist (no #EXTM3U first line, NUL byte, bare CR, invalid UTF-8,
@@ -152,6 +166,7 @@ export async function runRewrite(
   const { viewer, source } = viewerGrant(flags, playlistUrl, now);
   const lifetime = flags.lifetime ?? viewer.dateLessThan - Math.floor(now);
   if (lifetime <= 0) throw new UsageError("--lifetime must be at least 1 second");
+  const assetRootDepth = flags["asset-root-depth"];
   const signer = new Signer({ keyPairId, privateKey, now: () => now });
   const playlist = await input();
   let signed;
@@ -165,6 +180,7 @@ export async function runRewrite(
       allowedHosts: flags["allow-host"] ?? [host],
       lifetimeSeconds: lifetime,
       now,
+      assetRootDepth,
     });
   } catch (error) {
     if (error instanceof PlaylistError) {
@@ -174,9 +190,17 @@ export async function runRewrite(
     throw error;
   }
   io.stdout(signed.rewrite.text);
+  const { rewrite } = signed;
+  const outOfScope = { count: rewrite.stats.untouched["out-of-scope"] ?? 0, uris: rewrite.outOfScope };
   if (flags.stats) {
     io.stderr(
-      `${JSON.stringify({ policy: signed.policy, signatures: signed.rewrite.signatures, ...signed.rewrite.stats })}\n`,
+      `${JSON.stringify({ policy: signed.policy, signatures: rewrite.signatures, ...rewrite.stats, outOfScope })}\n`,
+    );
+  } else if (outOfScope.count > 0) {
+    io.stderr(
+      `signed-hls-cdn: warning: ${outOfScope.count} URI(s) on an allowed host lie outside the grant's scope ` +
+        `${signed.policy.resource} and will answer 403: ${outOfScope.uris.join(", ")} ` +
+        `(README "Troubleshooting": a URI outside the grant's scope)\n`,
     );
   }
   return EXIT.ok;

@@ -24,6 +24,7 @@ export type SigningInputErrorCode =
   | "ip-range-too-wide"
   | "grant-excludes-playlist"
   | "root-playlist"
+  | "above-asset-root"
   | "bad-resource"
   | "resource-excludes-url"
   | "host-not-allowed"

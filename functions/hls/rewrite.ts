@@ -61,7 +61,16 @@ export interface RewriteResult {
   /** Signatures computed for this playlist: 1 when any URI was rewritten, else 0. */
   readonly signatures: 0 | 1;
   readonly stats: RewriteStats;
+  /**
+   * The first MAX_REPORTED_OUT_OF_SCOPE distinct URIs on an allowed host left out of the policy's
+   * scope (`out-of-scope`), as written without query or fragment: each is a 403 waiting for a
+   * player, which the edge and `rewrite` report as a warning. The full count is in `stats.untouched`.
+   */
+  readonly outOfScope: readonly string[];
 }
+
+/** How many out-of-scope URIs a result names (a log line must stay small; the count is complete). */
+export const MAX_REPORTED_OUT_OF_SCOPE = 10;
 
 /** One URI position, as found by the scanner (used by rewritePlaylist and by tests). */
 export interface UriOccurrence {
@@ -104,10 +113,16 @@ export function rewritePlaylist(input: string | Uint8Array, options: RewriteOpti
   // rewritten reference passed the (ASCII-only) URI character check.
   const ascii = Buffer.byteLength(text, "utf8") === text.length;
   const maxOutputBytes = options.maxOutputBytes ?? Infinity;
-  const output = visitPlaylist(text, context, ascii, maxOutputBytes, (decision) => {
+  const outOfScope: string[] = [];
+  const output = visitPlaylist(text, context, ascii, maxOutputBytes, (decision, value) => {
     uris++;
     if (decision.kind === "untouched") {
       untouched[decision.reason] = (untouched[decision.reason] ?? 0) + 1;
+      if (decision.reason === "out-of-scope" && outOfScope.length < MAX_REPORTED_OUT_OF_SCOPE) {
+        // Without query or fragment: a playlist may carry tokens there, and logs never hold secrets.
+        const reported = value.replace(/[?#].*/, "");
+        if (!outOfScope.includes(reported)) outOfScope.push(reported);
+      }
       return undefined;
     }
     rewritten++;
@@ -122,6 +137,7 @@ export function rewritePlaylist(input: string | Uint8Array, options: RewriteOpti
     text: output,
     signatures: rewritten > 0 && produce !== null ? 1 : 0,
     stats: { uris, rewritten, untouched },
+    outOfScope,
   };
 }
 

@@ -23,6 +23,11 @@ export const EDGE_METRICS = {
   urisSigned: "UrisSigned",
   /** Total; `UrisUntouched.<reason>` per reason (functions/hls UntouchedReason). */
   urisUntouched: "UrisUntouched",
+  /**
+   * URIs on an allowed host outside the playlist's policy (reason `out-of-scope`), on every signed
+   * playlist (0 included): each is a 403 waiting for a player, the line's level is then `warn`.
+   */
+  urisOutOfScope: "UrisOutOfScope",
   /** Answers with a status >= 500 (origin, key or function trouble). */
   serverErrors: "EdgeServerErrors",
   /** Answers with a 4xx status, and requests passed through unsigned. */
@@ -68,12 +73,15 @@ export function edgeSignedLine(
   outcome: {
     readonly urisSigned: number;
     readonly untouched: Readonly<Partial<Record<string, number>>>;
+    /** Same-host URIs left out of the grant's scope: the count, and the first few as written. */
+    readonly outOfScope?: { readonly count: number; readonly uris: readonly string[] };
     readonly bytes: number;
     readonly limitBytes: number;
     readonly gzip: boolean;
   },
   timestampMs: number,
 ): Record<string, unknown> {
+  const outOfScope = outcome.outOfScope ?? { count: 0, uris: [] };
   const untouched = Object.entries(outcome.untouched).filter(
     (entry): entry is [string, number] => typeof entry[1] === "number" && entry[1] > 0,
   );
@@ -90,6 +98,7 @@ export function edgeSignedLine(
       unit: "Count",
       value: count,
     })),
+    { name: EDGE_METRICS.urisOutOfScope, unit: "Count", value: outOfScope.count },
     { name: EDGE_METRICS.responseBytes, unit: "Bytes", value: outcome.bytes },
     {
       name: EDGE_METRICS.responseLimitPercent,
@@ -97,14 +106,26 @@ export function edgeSignedLine(
       value: Math.round((outcome.bytes / outcome.limitBytes) * 10000) / 100,
     },
   ];
+  const warn = outOfScope.count > 0;
   return logLine(
-    { level: "info", component: "manifest-edge", requestId: context.requestId, event: "playlist-signed" },
+    {
+      level: warn ? "warn" : "info",
+      component: "manifest-edge",
+      requestId: context.requestId,
+      event: "playlist-signed",
+    },
     {
       trigger: context.trigger,
       uri: context.uri,
       status: 200,
       gzip: outcome.gzip,
       limitBytes: outcome.limitBytes,
+      ...(warn
+        ? {
+            warning: "uris-out-of-scope",
+            outOfScope: { count: outOfScope.count, uris: [...outOfScope.uris] },
+          }
+        : {}),
       ...emfFields({
         namespace: METRIC_NAMESPACE,
         timestampMs,

@@ -300,10 +300,12 @@ export function dashboardBody(
   return {
     widgets: [
       widget("Playlists signed (per edge region)", perEdgeRegion(EDGE_METRICS.playlistsSigned)),
-      widget("Edge: 5xx answers, refusals, URIs signed (per edge region)", [
+      widget("Edge: 5xx answers, refusals, URIs signed, URIs out of scope (per edge region)", [
         ...perEdgeRegion(EDGE_METRICS.serverErrors),
         ...perEdgeRegion(EDGE_METRICS.refusals),
         ...perEdgeRegion(EDGE_METRICS.urisSigned),
+        // Warnings: each a 403 waiting for a player (README "Troubleshooting").
+        ...perEdgeRegion(EDGE_METRICS.urisOutOfScope),
       ]),
       widget("Signer outcomes", [
         ...Object.values(SIGNER_METRICS).map((metric) => [

@@ -18,6 +18,7 @@ import {
   DEFAULT_SIGNER_MAX_STALE_SECONDS,
   DEFAULT_URL_LIFETIME_SECONDS,
 } from "../../contract/defaults";
+import { DEFAULT_ASSET_ROOT_DEPTH, MAX_ASSET_ROOT_DEPTH } from "../../contract/asset-root";
 import {
   EDGE_MEMORY_LIMIT_MB,
   EDGE_TIMEOUT_LIMIT_SECONDS,
@@ -178,6 +179,11 @@ export const CONFIG_KEY_TABLE = {
       "(403 `ip-binding-refused`); the policy pack's `ipv6-without-ip-binding` holds the pair together. The default lives in " +
       "`contract/defaults.ts` (`DEFAULT_IPV6_ENABLED`), shared with `npm start -- --ipv6`.",
     parse: boolean,
+  }),
+  assetRootDepth: configKey({
+    default: String(DEFAULT_ASSET_ROOT_DEPTH),
+    doc: "The first N folders of a path name an asset (`2`: `/videos/<asset>/`; `contract/asset-root.ts`). The signing Lambda then grants a playlist or cookies for that **asset root** whatever playlist the app starts from (a media playlist below it gets a custom policy for `https://host/videos/<asset>/*`, so `../../keys/` stays signed), never wider; a playlist or cookies above it are refused (400 `above-asset-root`), and the manifest edge refuses a one-URL grant above it (403 `above-asset-root`). `0`: no asset root, each playlist's own folder (a root playlist is still refused). Set it to your layout's depth; 0-16. See \"How wide that is\".",
+    parse: integer(0, MAX_ASSET_ROOT_DEPTH),
   }),
   rotationInterval: configKey({
     default: `${DEFAULT_ROTATION_INTERVAL_DAYS}d`,

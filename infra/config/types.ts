@@ -62,6 +62,8 @@ export interface StackConfig {
    * so the signer and the manifest edge refuse IP binding while this is on (DEFAULT_IPV6_ENABLED).
    */
   readonly ipv6Enabled: boolean;
+  /** The first N folders of a path name an asset: grants cover that asset root (contract/asset-root.ts); 0 = none. */
+  readonly assetRootDepth: number;
   /** Age (seconds) at which the rotation replaces the active key. */
   readonly rotationIntervalSeconds: number;
   /**

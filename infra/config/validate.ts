@@ -87,6 +87,7 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
     clockSkewSeconds: values.clockSkewSeconds,
     minIpPrefixLength: values.minIpPrefixLength,
     ipv6Enabled: values.ipv6Enabled,
+    assetRootDepth: values.assetRootDepth,
     rotationIntervalSeconds: values.rotationInterval,
     rotationSchedule: rateExpression(rotationCheckSeconds(values.rotationInterval)),
     rotationEnabled: values.rotationEnabled,

@@ -2,7 +2,10 @@
  * `signed-hls-cdn rewrite` with the viewer's own grant (issue 14 item 5): a
  * signed URL, a Cookie header or a resource pattern, so any playlist of a
  * session comes out as the edge answers it (a media playlist reached from a
- * master keeps the master's folder; a cookie viewer gets no signature).
+ * master keeps the master's folder; a cookie viewer gets no signature). And
+ * item 4: every URI on an allowed host that the grant leaves out is a warning
+ * (stderr, or `outOfScope` in `--stats`); `--asset-root-depth` refuses a
+ * one-URL grant above the asset root as the edge does.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -23,18 +26,27 @@ const MEDIA = Buffer.from(
   '#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-KEY:METHOD=AES-128,URI="../keys/k.key"\n#EXTINF:2,\nseg1.ts\n' +
     '#EXT-X-RENDITION-REPORT:URI="../360p/index.m3u8",LAST-MSN=1\n',
 );
+/** An audio-only media playlist below the asset root (issue 14 item 4): its key in the asset's keys/ folder. */
+const AUDIO_URL = `https://${HOST}/videos/abc/audio/en/index._m3u8`;
+const AUDIO = Buffer.from(
+  '#EXTM3U\n#EXT-X-KEY:METHOD=AES-128,URI="../../keys/k.key?token=secret"\n#EXTINF:2,\nseg_0.ts\n' +
+    "#EXTINF:2,\n../../keys/../video/seg_1.ts\n#EXTINF:2,\nhttps://elsewhere.example.net/seg_2.ts\n",
+);
 const pair = generateKeyPair("rsa-2048"); // deterministic signatures: outputs compare byte for byte
 const signer = new Signer({ keyPairId: KEY_ID, privateKey: pair.privateKeyPem, now: () => NOW });
 const trusted = new Map([[KEY_ID, pair.publicKeyPem]]);
 
-async function rewrite(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function rewrite(
+  args: string[],
+  input: Buffer = MEDIA,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = { stdout: "", stderr: "" };
   const io: CommandIo = {
     stdout: (text) => (out.stdout += text),
     stderr: (text) => (out.stderr += text),
     now: () => NOW,
   };
-  const code = await runRewrite(args, io, async () => MEDIA);
+  const code = await runRewrite(args, io, async () => input);
   return { code, ...out };
 }
 
@@ -141,5 +153,58 @@ describe("cli: signed-hls-cdn rewrite with the viewer's grant", () => {
     ] as const) {
       await assert.rejects(rewrite([...key(), ...args]), message);
     }
+  });
+
+  it("names each same-host URI left out on stderr (no query), never the foreign host's", async () => {
+    const { code, stdout, stderr } = await rewrite(
+      [...key(), "--playlist-url", AUDIO_URL, "--ttl", "600"],
+      AUDIO,
+    );
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /\nseg_0\.ts\?Policy=/);
+    assert.match(
+      stderr,
+      /^signed-hls-cdn: warning: 2 URI\(s\) on an allowed host lie outside the grant's scope https:\/\/d111111abcdef8\.cloudfront\.net\/videos\/abc\/audio\/en\/\* and will answer 403: \.\.\/\.\.\/keys\/k\.key, \.\.\/\.\.\/keys\/\.\.\/video\/seg_1\.ts /,
+    );
+    assert.doesNotMatch(stderr, /secret|elsewhere/);
+  });
+
+  it("--stats carries the count and the URIs; the asset-root grant leaves nothing out", async () => {
+    const narrow = await rewrite([...key(), "--playlist-url", AUDIO_URL, "--ttl", "600", "--stats"], AUDIO);
+    assert.deepEqual(JSON.parse(narrow.stderr).outOfScope, {
+      count: 2,
+      uris: ["../../keys/k.key", "../../keys/../video/seg_1.ts"],
+    });
+    const assetRoot = await rewrite(
+      [
+        ...key(),
+        ...["--playlist-url", AUDIO_URL, "--ttl", "600", "--stats"],
+        ...["--resource", `https://${HOST}/videos/abc/*`],
+      ],
+      AUDIO,
+    );
+    assert.deepEqual(JSON.parse(assetRoot.stderr).outOfScope, { count: 0, uris: [] });
+    const quiet = await rewrite(
+      [
+        ...key(),
+        ...["--playlist-url", AUDIO_URL, "--ttl", "600"],
+        ...["--resource", `https://${HOST}/videos/abc/*`],
+      ],
+      AUDIO,
+    );
+    assert.equal(quiet.stderr, "");
+  });
+
+  it("--asset-root-depth: a one-URL grant above the asset root is refused, as at the edge", async () => {
+    const above = `https://${HOST}/videos/master._m3u8`;
+    await assert.rejects(
+      rewrite([...key(), "--playlist-url", above, "--ttl", "600", "--asset-root-depth", "2"], AUDIO),
+      { code: "above-asset-root" },
+    );
+    assert.equal((await rewrite([...key(), "--playlist-url", above, "--ttl", "600"], AUDIO)).code, 0);
+    await assert.rejects(
+      rewrite([...key(), "--playlist-url", above, "--ttl", "600", "--asset-root-depth", "x"], AUDIO),
+      /--asset-root-depth must be a whole number from 0 to 16/,
+    );
   });
 });

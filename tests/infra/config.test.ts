@@ -130,6 +130,17 @@ describe("infra config: stack configuration validation", () => {
     assertRefused({ ...base, ipv6Enabled: "yes" }, /ipv6Enabled: "yes" must be true or false/);
   });
 
+  it("assetRootDepth: 0 (each playlist's own folder) by default, a whole number up to 16 (issue 14.4)", () => {
+    assert.equal(CONFIG_DEFAULTS.assetRootDepth, "0");
+    assert.equal(validateStackConfig(base, "dev").assetRootDepth, 0);
+    assert.equal(validateStackConfig({ ...base, assetRootDepth: "2" }, "dev").assetRootDepth, 2);
+    assertRefused(
+      { ...base, assetRootDepth: "17" },
+      /assetRootDepth: "17" must be a whole number from 0 to 16/,
+    );
+    assertRefused({ ...base, assetRootDepth: "-1" }, /assetRootDepth: "-1" must be a whole number/);
+  });
+
   it("refuses a rotation interval that breaks the rotation invariant, and says why", () => {
     // 1800 + 7200 + 120 = 9120 s needed; 2h = 7200 s is too short.
     const raw = {

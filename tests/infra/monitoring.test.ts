@@ -249,6 +249,11 @@ describe("monitoring: alarms, topics and the dashboard", function () {
             edgeRegion,
           ]),
         );
+        const edge = titled("Edge: 5xx answers, refusals, URIs signed, URIs out of scope (per edge region)");
+        assert.ok(
+          edge.properties.metrics!.some((metric) => metric[1] === "UrisOutOfScope"),
+          "the out-of-scope warnings are on the dashboard",
+        );
         assert.equal(titled("Alarms").properties.alarms!.length, ofType(run, ALARM).length);
         for (const title of [
           "Signer outcomes",

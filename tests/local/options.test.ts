@@ -32,6 +32,19 @@ describe("local stack options", () => {
     assert.equal(env.ipv6Enabled, true);
   });
 
+  it("assetRootDepth: 1 for the committed sample (/show/ names an asset), from a flag or LOCAL_ASSET_ROOT_DEPTH", () => {
+    assert.equal(defaultOptions().assetRootDepth, 1);
+    const flag = parseOptions(["--asset-root-depth", "0"], {});
+    const env = parseOptions([], { LOCAL_ASSET_ROOT_DEPTH: "2" });
+    assert.ok(flag !== "help" && env !== "help");
+    assert.equal(flag.assetRootDepth, 0);
+    assert.equal(env.assetRootDepth, 2);
+    assert.throws(
+      () => parseOptions(["--asset-root-depth", "17"], {}),
+      /--asset-root-depth \(the stack's assetRootDepth\)/,
+    );
+  });
+
   it("refuses a rotation period not longer than key max age + URL lifetime + clock skew", () => {
     assert.throws(
       () => parseOptions(["--rotate-every", "30"], {}),

@@ -4,6 +4,7 @@ import { fixedTrustedKeys } from "../../functions/keys";
 import type { CloudFrontRequestEvent } from "../../functions/handlers/manifest-edge/cloudfront-events";
 import {
   createManifestHandler,
+  type ManifestEdgeConfig,
   type ManifestHandler,
 } from "../../functions/handlers/manifest-edge/manifest-edge";
 import type { EdgeTrigger } from "../../contract/limits";
@@ -20,6 +21,8 @@ export function handlerServing(
     now: number;
     host: string;
     log?: (line: object) => void;
+    /** Other config fields (e.g. the stack's assetRootDepth). */
+    config?: Partial<ManifestEdgeConfig>;
   },
 ): ManifestHandler {
   return createManifestHandler(
@@ -30,6 +33,7 @@ export function handlerServing(
       fetchTimeoutMs: 2000,
       playlistLifetimeSeconds: 3600,
       keySource: { region: "us-east-1", parameterPrefix: "/cloudfront-signer/test" },
+      ...options.config,
     },
     {
       keys: { getSigner: async () => options.signer },

@@ -4,6 +4,7 @@
  * under one policy, answer with the playlist. A thin shell over
  * functions/hls and functions/cloudfront; configuration arrives in the closure.
  */
+import { isAssetRootDepth, MAX_ASSET_ROOT_DEPTH } from "../../../contract/asset-root";
 import { readSignedRequest, stripSigningParameters } from "../../cloudfront/verifier";
 import { SigningInputError } from "../../cloudfront/errors";
 import { PlaylistError, isMalformedPlaylist, rawPlaylistPath, DEFAULT_MAX_PLAYLIST_BYTES } from "../../hls";
@@ -73,6 +74,11 @@ export interface ManifestEdgeConfig {
    * `ip-binding-refused` (dual-stack viewers arrive over IPv6; DEFAULT_IPV6_ENABLED cites AWS).
    */
   readonly refuseIpBinding?: boolean;
+  /**
+   * The stack's assetRootDepth (contract/asset-root.ts): a one-URL grant for a playlist above the
+   * asset root gets 403 `above-asset-root`. Default 0: no asset root (a root playlist is still refused).
+   */
+  readonly assetRootDepth?: number;
   /**
    * The stack's key slot secrets (ARNs), whose public keys every viewer grant is verified
    * against (functions/keys/trusted.ts). Required by manifestEdgeLambda; the infra fills it in.
@@ -167,6 +173,9 @@ export function checkManifestEdgeConfig(config: ManifestEdgeConfig): void {
       !config.trustedKeySecretIds.every((id) => typeof id === "string" && id.length > 0))
   ) {
     fail("trustedKeySecretIds must be a non-empty list of secret ARNs");
+  }
+  if (config.assetRootDepth !== undefined && !isAssetRootDepth(config.assetRootDepth)) {
+    fail(`assetRootDepth must be a whole number from 0 to ${MAX_ASSET_ROOT_DEPTH}`);
   }
   if (
     config.maxPlaylistBytes !== undefined &&
@@ -282,6 +291,7 @@ export function createManifestHandler(
         viewer: grant.policy,
         now,
         lifetimeSeconds: config.playlistLifetimeSeconds,
+        assetRootDepth: config.assetRootDepth,
       });
     } catch (error) {
       if (isGrantScopeError(error)) return fail(403, error.code);
@@ -332,6 +342,7 @@ export function createManifestHandler(
     let signatures: number;
     const gzip = acceptsGzip(headerValue(request.headers, "accept-encoding"));
     let stats;
+    let outOfScope: readonly string[];
     try {
       const signed = signPlaylist({
         playlist: fetched.body,
@@ -342,6 +353,7 @@ export function createManifestHandler(
         allowedHosts,
         lifetimeSeconds: config.playlistLifetimeSeconds,
         now,
+        assetRootDepth: config.assetRootDepth,
         maxPlaylistBytes,
         // Stops the rewrite as soon as no response could hold it (amplification, issue 11 item 10).
         maxOutputBytes: largestPlaylistForResponse(limitBytes, gzip),
@@ -349,6 +361,7 @@ export function createManifestHandler(
       text = signed.rewrite.text;
       signatures = signed.rewrite.signatures;
       stats = signed.rewrite.stats;
+      outOfScope = signed.rewrite.outOfScope;
     } catch (error) {
       if (error instanceof PlaylistError && error.code === "too-large") {
         return fail(502, "origin-playlist-too-large", { maxPlaylistBytes });
@@ -387,6 +400,8 @@ export function createManifestHandler(
           // A cookie viewer's children are renamed, not signed (playlist-signing.ts): none counts then.
           urisSigned: signatures > 0 ? stats.rewritten : 0,
           untouched: stats.untouched,
+          // Each is a 403 waiting for a player: logged as a warning (README "Troubleshooting").
+          outOfScope: { count: stats.untouched["out-of-scope"] ?? 0, uris: outOfScope },
           bytes: built.bytes,
           limitBytes,
           gzip: built.gzip,

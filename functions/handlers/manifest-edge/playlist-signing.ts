@@ -39,6 +39,8 @@ export interface SignPlaylistInput {
   readonly lifetimeSeconds: number;
   /** Clock, epoch seconds. */
   readonly now: number;
+  /** The stack's assetRootDepth (contract/asset-root.ts): a one-URL grant above the asset root is refused. */
+  readonly assetRootDepth?: number;
   readonly maxPlaylistBytes?: number;
   /** Largest rewritten playlist, UTF-8 bytes: past it the rewrite stops with `output-too-large`. */
   readonly maxOutputBytes?: number;
@@ -54,7 +56,7 @@ export interface SignedPlaylist {
  * viewer's grant (grant-scope.ts). Throws PlaylistError or SigningInputError.
  */
 export function grantedPlaylistPolicy(
-  input: Pick<SignPlaylistInput, "playlistUrl" | "viewer" | "lifetimeSeconds" | "now">,
+  input: Pick<SignPlaylistInput, "playlistUrl" | "viewer" | "lifetimeSeconds" | "now" | "assetRootDepth">,
 ): PlaylistPolicy {
   const policy = playlistPolicy({
     playlistUrl: input.playlistUrl,
@@ -62,7 +64,7 @@ export function grantedPlaylistPolicy(
     now: input.now,
     lifetimeSeconds: input.lifetimeSeconds,
   });
-  assertPolicyWithinGrant(input.viewer.resource, input.playlistUrl, policy.resource);
+  assertPolicyWithinGrant(input.viewer.resource, input.playlistUrl, policy.resource, input.assetRootDepth);
   return policy;
 }
 

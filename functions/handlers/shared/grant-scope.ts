@@ -13,7 +13,11 @@
  *
  * A grant for one URL deeper down gives the playlist's folder: one asset per
  * folder is the layout this project serves (README "One policy per playlist").
+ * With an `assetRootDepth` (contract/asset-root.ts) the same rule reaches
+ * further: a one-URL grant for a playlist above the asset root would span
+ * several assets, so it is refused too (`above-asset-root`).
  */
+import { aboveAssetRootMessage, assetRootPath } from "../../../contract/asset-root";
 import { SigningInputError } from "../../cloudfront/errors";
 import { resourceMatches } from "../../cloudfront/wildcard";
 
@@ -24,11 +28,15 @@ const ROOT_FOLDER = /^[^:/]+:\/\/[^/]+\/\*$/;
 export const ROOT_PLAYLIST_MESSAGE =
   "a playlist at the distribution root would be signed for every file of the distribution; put each asset in its own folder";
 
-/** Throws SigningInputError (`grant-excludes-playlist`, `root-playlist`) when `policyResource` would widen the grant. */
+/**
+ * Throws SigningInputError (`grant-excludes-playlist`, `root-playlist`, `above-asset-root`) when
+ * `policyResource` would widen the grant. `assetRootDepth`: the stack's (0: none).
+ */
 export function assertPolicyWithinGrant(
   viewerResource: string,
   playlistUrl: string,
   policyResource: string,
+  assetRootDepth = 0,
 ): void {
   if (!resourceMatches(viewerResource, playlistUrl)) {
     throw new SigningInputError("grant-excludes-playlist", "the viewer's grant does not cover this playlist");
@@ -45,12 +53,18 @@ export function assertPolicyWithinGrant(
     return;
   }
   if (ROOT_FOLDER.test(policyResource)) throw new SigningInputError("root-playlist", ROOT_PLAYLIST_MESSAGE);
+  if (assetRootDepth === 0) return;
+  const path = new URL(playlistUrl).pathname;
+  if (assetRootPath(path, assetRootDepth) === undefined)
+    throw new SigningInputError("above-asset-root", aboveAssetRootMessage(path, assetRootDepth));
 }
 
 /** A refusal of assertPolicyWithinGrant: the viewer's grant, not the playlist, is at fault (403). */
 export function isGrantScopeError(error: unknown): error is SigningInputError {
   return (
     error instanceof SigningInputError &&
-    (error.code === "grant-excludes-playlist" || error.code === "root-playlist")
+    (error.code === "grant-excludes-playlist" ||
+      error.code === "root-playlist" ||
+      error.code === "above-asset-root")
   );
 }

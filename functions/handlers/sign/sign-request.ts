@@ -5,6 +5,7 @@
  */
 import { behaviorForPath } from "../../../contract/behaviors";
 import { MANIFEST_SUFFIX, PLAYLIST_SUFFIX, edgePlaylistPath } from "../../../contract/playlist-names";
+import { aboveAssetRootMessage, assetRootPath } from "../../../contract/asset-root";
 import { normalizeIpv4Cidr } from "../../cloudfront/ip";
 import { ROOT_PLAYLIST_MESSAGE } from "../shared/grant-scope";
 import { requestPathProblem } from "../shared/request-path";
@@ -24,7 +25,10 @@ export interface SignRequest {
   readonly ipAddress?: string;
   /** Not valid before this epoch second (must be before the expiry). */
   readonly notBefore?: number;
-  /** `url` (default): a signed URL. `cookies`: signed cookies for the resource's folder (`https://host/dir/*`). */
+  /**
+   * `url` (default): a signed URL (a playlist below the asset root: a custom policy for the asset root).
+   * `cookies`: signed cookies for the resource's asset root (`https://host/videos/abc/*`).
+   */
   readonly mode?: "url" | "cookies";
 }
 
@@ -49,6 +53,21 @@ export interface CheckedSignRequest {
   readonly expires: number;
   readonly notBefore?: number;
   readonly ipAddress?: string;
+  /**
+   * For a playlist, and for every cookie request: the asset root the grant covers
+   * (contract/asset-root.ts; the resource's own folder when the stack sets no assetRootDepth).
+   * Undefined for a media URL, which is signed for exactly itself.
+   */
+  readonly assetRoot?: AssetRootGrant;
+}
+
+export interface AssetRootGrant {
+  /** `/videos/abc/`: the cookies' default Path. */
+  readonly path: string;
+  /** `https://host/videos/abc/*`: the custom-policy Resource. */
+  readonly resource: string;
+  /** The resource lies in a sub-folder of the asset root (a canned URL would reach only its own folder). */
+  readonly below: boolean;
 }
 
 export interface SignRules {
@@ -62,6 +81,8 @@ export interface SignRules {
   readonly minIpPrefixLength: number;
   /** The distribution has IPv6 enabled: any `ipAddress` is refused. */
   readonly refuseIpBinding: boolean;
+  /** The stack's assetRootDepth (contract/asset-root.ts); 0: each playlist's own folder. */
+  readonly assetRootDepth: number;
 }
 
 // An array, not a Set: Pulumi closure serialization turns a module-level Set into an empty object.
@@ -163,7 +184,19 @@ export function checkSignRequest(input: unknown, rules: SignRules, now: number):
   // The manifest function signs a playlist's URIs for its folder (grant-scope.ts): never the root.
   if (atRoot && path.endsWith(MANIFEST_SUFFIX))
     throw new SignRequestError("folder-too-wide", ROOT_PLAYLIST_MESSAGE);
-  return { url, host, path, mode, lifetimeSeconds, expires, notBefore, ipAddress };
+  // A playlist or cookies: granted for the asset root, never above it (contract/asset-root.ts).
+  let assetRoot: AssetRootGrant | undefined;
+  if (mode === "cookies" || path.endsWith(MANIFEST_SUFFIX)) {
+    const rootPath = assetRootPath(path, rules.assetRootDepth);
+    if (rootPath === undefined)
+      throw new SignRequestError("above-asset-root", aboveAssetRootMessage(path, rules.assetRootDepth));
+    assetRoot = {
+      path: rootPath,
+      resource: `https://${host}${rootPath}*`,
+      below: path.lastIndexOf("/") + 1 > rootPath.length,
+    };
+  }
+  return { url, host, path, mode, lifetimeSeconds, expires, notBefore, ipAddress, assetRoot };
 }
 
 function resolveResource(value: unknown, rules: SignRules): { url: string; host: string; path: string } {

@@ -4,6 +4,11 @@
  * authorising its user, by direct invoke or an AWS_IAM Function URL.
  */
 import { performance } from "node:perf_hooks";
+import {
+  DEFAULT_ASSET_ROOT_DEPTH,
+  isAssetRootDepth,
+  MAX_ASSET_ROOT_DEPTH,
+} from "../../../contract/asset-root";
 import { SigningInputError } from "../../cloudfront/errors";
 import { DEFAULT_MIN_IP_PREFIX_LENGTH } from "../../cloudfront/ip";
 import type { CookieAttributes, SignedCookieValues } from "../../cloudfront/types";
@@ -21,6 +26,7 @@ import { formatSignLog, type SignLogEntry } from "./sign-log";
 import {
   checkSignRequest,
   SignRequestError,
+  type AssetRootGrant,
   type CheckedSignRequest,
   type SignRequest,
 } from "./sign-request";
@@ -48,7 +54,12 @@ export interface SignHandlerConfig {
   readonly refuseIpBinding?: boolean;
   /** Where the active key lives (SSM + Secrets Manager). */
   readonly keySource: KeySourceConfig;
-  /** Cookie attributes in `cookies` mode. Path defaults to the asset folder. */
+  /**
+   * The first N folders of a path name an asset (contract/asset-root.ts): playlists and cookies are
+   * granted for that asset root, a path above it is refused. Default 0: the resource's own folder.
+   */
+  readonly assetRootDepth?: number;
+  /** Cookie attributes in `cookies` mode. Path defaults to the asset root. */
   readonly cookies?: {
     readonly domain?: string;
     readonly path?: string;
@@ -112,7 +123,10 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
     clampLifetime: config.clampLifetime === true,
     minIpPrefixLength: config.minIpPrefixLength ?? DEFAULT_MIN_IP_PREFIX_LENGTH,
     refuseIpBinding: config.refuseIpBinding === true,
+    assetRootDepth: config.assetRootDepth ?? DEFAULT_ASSET_ROOT_DEPTH,
   };
+  if (!isAssetRootDepth(rules.assetRootDepth))
+    throw new Error(`sign handler: assetRootDepth must be a whole number from 0 to ${MAX_ASSET_ROOT_DEPTH}`);
   if (!Number.isSafeInteger(rules.maxLifetimeSeconds) || rules.maxLifetimeSeconds <= 0)
     throw new Error("sign handler: maxLifetimeSeconds must be a positive whole number");
   if (
@@ -206,22 +220,31 @@ export function createSignHandler(config: SignHandlerConfig, deps: SignHandlerDe
       };
       let response: SignResponse;
       if (checked.mode === "url") {
+        // A playlist below its asset root is granted the asset root (a custom-policy Resource whose `*`
+        // matches any characters, `/` included; README "CloudFront and Lambda@Edge behaviours we rely
+        // on"), so the edge signs `../../keys/` too. One in the asset root keeps its canned URL: the edge
+        // already signs that folder from it.
+        const grant = checked.assetRoot?.below
+          ? { ...options, resource: { pattern: checked.assetRoot.resource } }
+          : options;
         response = {
           mode: "url",
-          url: signer.signUrl(checked.url, options),
+          url: signer.signUrl(checked.url, grant),
           expires: checked.expires,
           keyPairId: signer.keyPairId,
         };
       } else {
+        // checkSignRequest sets the asset root of every cookie request.
+        const assetRoot = checked.assetRoot as AssetRootGrant;
         const attributes: CookieAttributes = {
           domain: config.cookies?.domain,
-          path: config.cookies?.path ?? checked.path.slice(0, checked.path.lastIndexOf("/") + 1),
+          path: config.cookies?.path ?? assetRoot.path,
           sameSite: config.cookies?.sameSite,
           expiresAttribute: config.cookies?.expiresAttribute,
         };
         const signed = signer.signCookies(
           checked.url,
-          { ...options, resource: { folderOf: checked.url } },
+          { ...options, resource: { pattern: assetRoot.resource } },
           attributes,
         );
         response = {
