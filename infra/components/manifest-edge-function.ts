@@ -13,9 +13,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EDGE_MEMORY_LIMIT_MB, EDGE_TIMEOUT_LIMIT_SECONDS, type EdgeTrigger } from "../../contract/limits";
-import { createLambdaRole, EDGE_LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
-import { LAMBDA_RUNTIME, lambdaCodePathOptions } from "../lambda-packaging";
+import { EDGE_LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
 import { COMPONENT_TAG, IP_BINDING_TAG, type IpBinding } from "../policy/conventions";
+import { createLambdaWithRole } from "./lambda-with-role";
 
 /** Lambda@Edge functions live in us-east-1, whatever the stack's region. */
 export const EDGE_FUNCTION_REGION = "us-east-1";
@@ -58,33 +58,29 @@ export class ManifestEdgeFunction extends pulumi.ComponentResource {
       { ...args.providerArgs, region: EDGE_FUNCTION_REGION },
       { parent: this },
     );
-    this.role = createLambdaRole(
-      `${name}-role`,
+    // No log group: Lambda@Edge creates its log streams in each region where it runs
+    // (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html).
+    const lambda = createLambdaWithRole(
+      name,
       {
         component: "edge",
         trust: EDGE_LAMBDA_TRUST,
         statements: args.statements,
-        description: "signed-hls-cdn manifest edge function",
-      },
-      this,
-    );
-    this.function = new aws.lambda.CallbackFunction(
-      name,
-      {
+        roleDescription: "signed-hls-cdn manifest edge function",
         description: `Signs every URI of HLS playlists (${args.trigger})`,
         callbackFactory: args.callbackFactory,
-        role: this.role,
-        runtime: LAMBDA_RUNTIME,
         // Lambda@Edge runs x86_64 only.
-        architectures: ["x86_64"],
+        architecture: "x86_64",
         memorySize: args.memorySize,
         timeout: args.timeout,
         publish: true,
-        codePathOptions: lambdaCodePathOptions(),
         tags: { [COMPONENT_TAG]: "edge", [IP_BINDING_TAG]: args.ipBinding },
       },
-      { parent: this, provider: this.provider, retainOnDelete: true },
+      this,
+      { provider: this.provider, retainOnDelete: true },
     );
+    this.role = lambda.role;
+    this.function = lambda.function;
     this.versionArn = this.function.qualifiedArn;
     this.registerOutputs({ functionName: this.function.name, versionArn: this.versionArn });
   }

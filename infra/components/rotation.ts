@@ -5,9 +5,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createLambdaRole, LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
-import { LAMBDA_RUNTIME, lambdaCodePathOptions, regionalLogGroup } from "../lambda-packaging";
+import { LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
 import { COMPONENT_TAG, rotationTimingTags, type RotationTimingField } from "../policy/conventions";
+import { createLambdaWithRole } from "./lambda-with-role";
 
 export interface RotationArgs {
   readonly callbackFactory: aws.lambda.CallbackFactory<unknown, unknown>;
@@ -51,8 +51,8 @@ export class RotationFunction extends pulumi.ComponentResource {
       },
       child,
     );
-    this.role = createLambdaRole(
-      `${name}-role`,
+    const lambda = createLambdaWithRole(
+      name,
       {
         component: "rotation",
         trust: LAMBDA_TRUST,
@@ -66,27 +66,19 @@ export class RotationFunction extends pulumi.ComponentResource {
             Resource: [this.failureQueue.arn],
           },
         ],
-        description: "signed-hls-cdn rotation: replace signing keys",
+        roleDescription: "signed-hls-cdn rotation: replace signing keys",
+        description: "Rotates the CloudFront signing key without breaking valid URLs",
+        callbackFactory: args.callbackFactory,
+        architecture: "arm64",
+        memorySize: 256,
+        timeout: args.timeout ?? 900,
+        tags,
+        logRetentionDays: args.logRetentionDays,
       },
       this,
     );
-    const logs = regionalLogGroup(name, args.logRetentionDays, this);
-    this.function = new aws.lambda.CallbackFunction(
-      name,
-      {
-        loggingConfig: { logFormat: "Text", logGroup: logs.name },
-        description: "Rotates the CloudFront signing key without breaking valid URLs",
-        callbackFactory: args.callbackFactory,
-        role: this.role,
-        runtime: LAMBDA_RUNTIME,
-        architectures: ["arm64"],
-        memorySize: 256,
-        timeout: args.timeout ?? 900,
-        codePathOptions: lambdaCodePathOptions(),
-        tags: tags,
-      },
-      child,
-    );
+    this.role = lambda.role;
+    this.function = lambda.function;
     new aws.lambda.FunctionEventInvokeConfig(
       `${name}-async`,
       {

@@ -5,9 +5,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createLambdaRole, LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
-import { LAMBDA_RUNTIME, lambdaCodePathOptions, regionalLogGroup } from "../lambda-packaging";
+import { LAMBDA_TRUST, type PolicyStatementInput } from "../iam";
 import { COMPONENT_TAG, IP_BINDING_TAG, type IpBinding } from "../policy/conventions";
+import { createLambdaWithRole } from "./lambda-with-role";
 
 export interface SignerArgs {
   /** Whether the function accepts IP-bound grants (tagged for the policy pack's ipv6-without-ip-binding). */
@@ -28,33 +28,25 @@ export class SignerFunction extends pulumi.ComponentResource {
 
   constructor(name: string, args: SignerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("signed-hls-cdn:signer:SignerFunction", name, {}, opts);
-    this.role = createLambdaRole(
-      `${name}-role`,
+    const lambda = createLambdaWithRole(
+      name,
       {
         component: "signer",
         trust: LAMBDA_TRUST,
         statements: args.statements,
-        description: "signed-hls-cdn signer: read the active key",
+        roleDescription: "signed-hls-cdn signer: read the active key",
+        description: "Signs CloudFront URLs and cookies for callers the app has authorised",
+        callbackFactory: args.callbackFactory,
+        architecture: "arm64",
+        memorySize: args.memorySize ?? 256,
+        timeout: args.timeout ?? 10,
+        tags: { [COMPONENT_TAG]: "signer", [IP_BINDING_TAG]: args.ipBinding },
+        logRetentionDays: args.logRetentionDays,
       },
       this,
     );
-    const logs = regionalLogGroup(name, args.logRetentionDays, this);
-    this.function = new aws.lambda.CallbackFunction(
-      name,
-      {
-        loggingConfig: { logFormat: "Text", logGroup: logs.name },
-        description: "Signs CloudFront URLs and cookies for callers the app has authorised",
-        callbackFactory: args.callbackFactory,
-        role: this.role,
-        runtime: LAMBDA_RUNTIME,
-        architectures: ["arm64"],
-        memorySize: args.memorySize ?? 256,
-        timeout: args.timeout ?? 10,
-        codePathOptions: lambdaCodePathOptions(),
-        tags: { [COMPONENT_TAG]: "signer", [IP_BINDING_TAG]: args.ipBinding },
-      },
-      { parent: this },
-    );
+    this.role = lambda.role;
+    this.function = lambda.function;
     this.functionUrl = new aws.lambda.FunctionUrl(
       `${name}-url`,
       { functionName: this.function.name, authorizationType: "AWS_IAM" },
