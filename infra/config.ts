@@ -13,6 +13,7 @@ import {
   MIN_IP_PREFIX_LENGTH_FLOOR,
 } from "../functions/cloudfront/ip";
 import type { HashAlgorithm, KeyAlgorithm } from "../functions/cloudfront/types";
+import { MIN_EDGE_TIMEOUT_SECONDS } from "../functions/handlers/manifest-edge/manifest-edge";
 import {
   EDGE_MEMORY_LIMIT_MB,
   EDGE_TIMEOUT_LIMIT_SECONDS,
@@ -410,8 +411,12 @@ export function validateStackConfig(raw: RawStackConfig, stack: string): StackCo
 
   const edgeTrigger = oneOf("edgeTrigger", EDGE_TRIGGERS);
   const edgeMemoryMb = integer("edgeMemoryMb", 128, EDGE_MEMORY_LIMIT_MB[edgeTrigger]);
-  // At least 2 s: the handler keeps one second for everything but reading the raw playlist.
-  const edgeTimeoutSeconds = integer("edgeTimeoutSeconds", 2, EDGE_TIMEOUT_LIMIT_SECONDS[edgeTrigger]);
+  // At least MIN_EDGE_TIMEOUT_SECONDS: CPU work and key reads keep their budgets, the raw fetch gets the rest.
+  const edgeTimeoutSeconds = integer(
+    "edgeTimeoutSeconds",
+    MIN_EDGE_TIMEOUT_SECONDS,
+    EDGE_TIMEOUT_LIMIT_SECONDS[edgeTrigger],
+  );
 
   const originType = oneOf("originType", ["s3", "https"] as const);
   let origin: OriginConfig = { kind: "s3" };

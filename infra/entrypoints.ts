@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KeySourceConfig } from "../functions/keys/config";
 import {
   checkManifestEdgeConfig,
-  FUNCTION_BUDGET_MS,
+  maxFetchTimeoutMs,
   type ManifestEdgeConfig,
 } from "../functions/handlers/manifest-edge/manifest-edge";
 import { manifestEdgeLambda } from "../functions/handlers/manifest-edge/manifest-edge-lambda";
@@ -65,7 +65,7 @@ export function manifestEdgeConfig(config: StackConfig): ManifestEdgeDeployConfi
     trigger: config.edgeTrigger,
     // Raw playlists come through the distribution's `*.m3u8` behavior, so they are cached once for every viewer.
     fetch: { mode: "distribution" },
-    fetchTimeoutMs: config.edgeTimeoutSeconds * 1000 - FUNCTION_BUDGET_MS,
+    fetchTimeoutMs: maxFetchTimeoutMs(config.edgeTimeoutSeconds),
     playlistLifetimeSeconds: config.maxUrlLifetimeSeconds,
     keySource: keySourceConfig(config),
     // The same origins and credentials flag as the response headers policy (functions/handlers/manifest-edge/edge-cors.ts).

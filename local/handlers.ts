@@ -7,8 +7,10 @@
 import { keyCacheLine } from "../functions/observability/metrics";
 import {
   createManifestHandler,
+  maxFetchTimeoutMs,
   type ManifestHandler,
 } from "../functions/handlers/manifest-edge/manifest-edge";
+import { EDGE_TIMEOUT_LIMIT_SECONDS } from "../contract/limits";
 import { createSignHandler, type SignResponse } from "../functions/handlers/sign/sign";
 import { createActiveKeyProvider, createTrustedKeyProvider, type KeyCacheEvent } from "../functions/keys";
 import type { RotationRunResult } from "../functions/rotation";
@@ -136,7 +138,7 @@ export function createLocalManifestHandler(
       distributionDomain: LOCAL_DISTRIBUTION_DOMAIN,
       trigger: options.trigger,
       fetch: { mode: "distribution" },
-      fetchTimeoutMs: 3000,
+      fetchTimeoutMs: maxFetchTimeoutMs(EDGE_TIMEOUT_LIMIT_SECONDS[options.trigger]),
       playlistLifetimeSeconds: options.urlLifetimeSeconds,
       keySource: cloud.keySourceConfig,
       // The local stack serves URL and cookie sessions side by side: credentials allowed.

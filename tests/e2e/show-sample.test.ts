@@ -10,11 +10,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { attributeValue, scanAttributes } from "../../functions/hls/attributes";
-import { checkOptions, defaultOptions } from "../../local/options";
-import { startLocalStack, type LocalStack } from "../../local/stack";
 import { openSession, sendToLocal } from "../support/local-stack-client";
-import { requireTool } from "../support/tools";
-import { launchChromium, type LaunchedBrowser } from "./chromium";
+import { playersPageRig } from "./players-page";
 import { FAST_ROTATION } from "./fast-rotation";
 
 const SHOW = join(__dirname, "../../local/sample/show");
@@ -39,39 +36,21 @@ function byteRanges(playlist: string): string[] {
 
 describe("the packager-layout sample (show/) end to end: hls.js and Shaka in Chromium", function () {
   this.timeout(120_000);
-  let stack: LocalStack;
-  let browser: LaunchedBrowser;
-  const log: string[] = [];
-  const edge: { path: string; rejected?: string; signedBy?: string }[] = [];
-
-  before(async function () {
-    const chromiumPath = requireTool(this, "chromium");
-    stack = await startLocalStack(checkOptions({ ...defaultOptions(), ...FAST_ROTATION }), {
-      log: (line) => log.push(line),
-      onEdgeRequest: (entry) => edge.push(entry),
-    });
-    browser = await launchChromium(chromiumPath);
-  });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
-  afterEach(function () {
-    if (this.currentTest?.state === "failed") console.log(log.slice(-30).join("\n"));
-  });
+  const rig = playersPageRig(FAST_ROTATION);
+  const { log, edge } = rig;
 
   for (const player of ["hlsjs", "shaka"] as const) {
     for (const mode of ["url", "cookies"] as const) {
       it(`${player} plays show/ from its master with signed ${mode}, zero 403s`, async () => {
-        await browser.context.clearCookies();
-        const page = await browser.context.newPage();
+        await rig.browser.context.clearCookies();
+        const page = await rig.browser.context.newPage();
         page.on("pageerror", (error) => log.push(`page error: ${error.message}`));
         // Each run fetches every file through the edge: a key cached by the run before would not be.
-        await (await browser.context.newCDPSession(page)).send("Network.clearBrowserCache");
+        await (await rig.browser.context.newCDPSession(page)).send("Network.clearBrowserCache");
         try {
           edge.length = 0;
-          const failedBefore = stack.edge.stats.failed;
-          await page.goto(`${stack.urls.page}players.html?player=${player}&mode=${mode}&asset=show`);
+          const failedBefore = rig.stack.edge.stats.failed;
+          await page.goto(`${rig.stack.urls.page}players.html?player=${player}&mode=${mode}&asset=show`);
           await page.waitForFunction(
             () => (document.querySelector("video")?.currentTime ?? 0) > 1,
             undefined,
@@ -93,7 +72,7 @@ describe("the packager-layout sample (show/) end to end: hls.js and Shaka in Chr
             [],
             "403s at the edge",
           );
-          assert.equal(stack.edge.stats.failed - failedBefore, 0, "5xx or cut-off edge responses");
+          assert.equal(rig.stack.edge.stats.failed - failedBefore, 0, "5xx or cut-off edge responses");
           assert.deepEqual(end.errors, [], "player errors");
           assert.ok(
             end.currentTime > begin + PLAY_MS / 1000 - 4,
@@ -124,7 +103,7 @@ describe("the packager-layout sample (show/) end to end: hls.js and Shaka in Chr
 
   for (const mode of ["url", "cookies"] as const) {
     it(`rewrites the I-frame playlist and answers its byte ranges with 206 (signed ${mode})`, async () => {
-      const session = await openSession(stack, mode, "show");
+      const session = await openSession(rig.stack, mode, "show");
       const credentials: Record<string, string> = mode === "cookies" ? { cookie: session.cookie } : {};
       const masterUrl = session.body.masterUrl;
       const master = await sendToLocal(masterUrl, credentials);
