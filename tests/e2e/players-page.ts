@@ -4,6 +4,7 @@
  * describe's `before` and closed in its `after`, with the stack's log (printed
  * when a test fails) and every request the edge saw.
  */
+import assert from "node:assert/strict";
 import { checkOptions, defaultOptions, type LocalStackOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import { requireTool } from "../support/tools";
@@ -17,10 +18,23 @@ export interface PlayersPageRig {
   readonly log: string[];
   /** Requests the edge saw; a test empties it before it starts. */
   readonly edge: { path: string; rejected?: string; signedBy?: string }[];
+  /** Asserts the edge refused nothing since `edge` was emptied and failed nothing since `failedBefore`. */
+  assertEdgeClean(failedBefore: number): void;
 }
 
 export function playersPageRig(options: Partial<LocalStackOptions>): PlayersPageRig {
-  const rig = { log: [], edge: [] } as unknown as PlayersPageRig;
+  const rig = {
+    log: [],
+    edge: [],
+    assertEdgeClean(failedBefore: number) {
+      assert.deepEqual(
+        rig.edge.filter((entry) => entry.rejected).map((entry) => `${entry.path} ${entry.rejected}`),
+        [],
+        "403s at the edge",
+      );
+      assert.equal(rig.stack.edge.stats.failed - failedBefore, 0, "5xx or cut-off edge responses");
+    },
+  } as unknown as PlayersPageRig;
   before(async function () {
     const chromiumPath = requireTool(this, "chromium");
     rig.stack = await startLocalStack(checkOptions({ ...defaultOptions(), ...options }), {
