@@ -8,7 +8,7 @@
 import type { KeySourceConfig } from "../functions/keys/config";
 import {
   checkManifestEdgeConfig,
-  FUNCTION_BUDGET_MS,
+  maxFetchTimeoutMs,
   type ManifestEdgeConfig,
 } from "../functions/handlers/manifest-edge/manifest-edge";
 import type { RotationHandlerConfig } from "../functions/handlers/rotate/rotate";
@@ -118,7 +118,7 @@ export function manifestEdgeDeployConfig(settings: HandlerSettings): ManifestEdg
     trigger: settings.edgeTrigger,
     // Raw playlists come through the distribution's `*.m3u8` behavior, so they are cached once for every viewer.
     fetch: { mode: "distribution" },
-    fetchTimeoutMs: settings.edgeTimeoutSeconds * 1000 - FUNCTION_BUDGET_MS,
+    fetchTimeoutMs: maxFetchTimeoutMs(settings.edgeTimeoutSeconds),
     playlistLifetimeSeconds: settings.maxUrlLifetimeSeconds,
     keySource: keySourceConfig(settings),
     // The same origins and credentials flag as the response headers policy (functions/handlers/manifest-edge/edge-cors.ts).

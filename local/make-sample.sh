@@ -113,7 +113,8 @@ package_byterange() {
 # The layout packagers write for a real title: renditions in sub-folders
 # (video/144p/, video/240p/), alternate audio in its own rendition
 # (audio/en/, which ffmpeg ends with one short extra segment), WebVTT subtitles
-# (subs/en/), and the AES-128 key in a shared keys/ folder that every media
+# (subs/en/), an I-frame playlist (video/iframes/, see package_iframes), and
+# the AES-128 key in a shared keys/ folder that every media
 # playlist names as ../../keys/enc.key. All under one asset root, so one
 # folder-scoped grant for the master covers it.
 package_layout() {
@@ -158,6 +159,52 @@ package_layout() {
        /^#EXT-X-MEDIA:TYPE=AUDIO/ { print "#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"English\",LANGUAGE=\"en\",DEFAULT=NO,AUTOSELECT=YES,URI=\"subs/en/index.m3u8\"" }' \
     "$dir/master.m3u8" >"$dir/master.m3u8.tmp"
   mv "$dir/master.m3u8.tmp" "$dir/master.m3u8"
+  package_iframes "$dir"
+}
+
+# An I-frame playlist (RFC 8216 4.3.3.6 EXT-X-I-FRAMES-ONLY, 4.3.4.3
+# EXT-X-I-FRAME-STREAM-INF), which ffmpeg's HLS muxer does not write: every
+# keyframe a byte range of one video-only MPEG-TS file, found by ffprobe's packet
+# positions (a keyframe runs up to the next video packet), and the PAT/PMT the
+# muxer writes first as the EXT-X-MAP, so each I-frame decodes on its own. Same
+# picture and GOP as the 144p rendition, so its keyframes fall at the same times.
+# In clear, like the byterange package: AES-128 encrypts whole resources
+# (RFC 8216 4.3.2.4), and a range of an encrypted file does not decrypt alone.
+package_iframes() { # $1: the title's folder
+  iframes="$1/video/iframes"
+  mkdir -p "$iframes"
+  ffmpeg -hide_banner -loglevel error -y \
+    -f lavfi -i "testsrc=size=640x360:rate=$fps:duration=$seconds" -vf scale=256:144 -an \
+    -c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p -threads 1 \
+    -g $((fps * segment_seconds)) -keyint_min $((fps * segment_seconds)) -sc_threshold 0 \
+    -b:v 70k -maxrate 90k -bufsize 180k -f mpegts "$iframes/iframes.ts"
+  size=$(wc -c <"$iframes/iframes.ts")
+  ffprobe -v error -select_streams v -show_packets -show_entries packet=pts_time,pos,flags -of compact=p=0 \
+    "$iframes/iframes.ts" >"$work/iframe-packets"
+  awk -F'|' -v seconds="$seconds" -v size="$size" -v target="$segment_seconds" '
+    function field(name,   i) { for (i = 1; i <= NF; i++) if (index($i, name "=") == 1) return substr($i, length(name) + 2); return "" }
+    field("pos") == "" { next }
+    { pos = field("pos") + 0 }
+    keys > 0 && ends[keys] == "" { ends[keys] = pos }
+    field("flags") ~ /^K/ { keys++; starts[keys] = pos; times[keys] = field("pts_time") + 0 }
+    END {
+      if (keys == 0) exit 1
+      if (ends[keys] == "") ends[keys] = size
+      times[keys + 1] = times[1] + seconds
+      print "#EXTM3U\n#EXT-X-VERSION:5\n#EXT-X-TARGETDURATION:" target "\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-I-FRAMES-ONLY"
+      print "#EXT-X-MAP:URI=\"iframes.ts\",BYTERANGE=\"" starts[1] "@0\""
+      for (k = 1; k <= keys; k++) {
+        duration = times[k + 1] - times[k]
+        length_ = ends[k] - starts[k]
+        if (length_ * 8 / duration > peak) peak = length_ * 8 / duration
+        printf "#EXTINF:%.6f,\n#EXT-X-BYTERANGE:%d@%d\niframes.ts\n", duration, length_, starts[k]
+      }
+      print "#EXT-X-ENDLIST"
+      printf "%d\n", peak + 0.999 > "/dev/stderr"
+    }' "$work/iframe-packets" >"$iframes/index.m3u8" 2>"$work/iframe-peak"
+  codecs=$(sed -n 's/^#EXT-X-STREAM-INF:.*RESOLUTION=256x144,CODECS="\(avc1\.[0-9a-f]*\),.*/\1/p' "$1/master.m3u8")
+  printf '#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=%s,RESOLUTION=256x144,CODECS="%s",URI="video/iframes/index.m3u8"\n' \
+    "$(cat "$work/iframe-peak")" "$codecs" >>"$1/master.m3u8"
 }
 
 package ts

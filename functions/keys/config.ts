@@ -29,6 +29,15 @@ export interface KeySourceConfig {
 /** The stack's defaults (contract/defaults.ts), for a key source config that leaves them out. */
 export const DEFAULT_CACHE_TTL_SECONDS = DEFAULT_SIGNER_CACHE_TTL_SECONDS;
 export const DEFAULT_MAX_STALE_SECONDS = DEFAULT_SIGNER_MAX_STALE_SECONDS;
+/**
+ * Deadline for one key-store read (an SSM GetParameters or a Secrets Manager GetSecretValue,
+ * the SDK's retries included), ms. The manifest edge reads the stack's region from wherever
+ * CloudFront runs it, so a cold read pays DNS, TCP, TLS and the request across regions: about
+ * four round trips, 800 ms at a 200 ms RTT. Its 5 s viewer-request limit is shared out in
+ * functions/handlers/manifest-edge/manifest-edge.ts (maxFetchTimeoutMs).
+ */
+export const KEY_READ_TIMEOUT_MS = 1000;
+
 /** After a failed refresh, callers keep the stale key and do not retry before this many seconds (capped at the TTL). */
 export const REFRESH_RETRY_SECONDS = 30;
 

@@ -2,17 +2,20 @@
 // The local stack's demo player: asks the app for a signed master URL (or
 // signed cookies), plays it with hls.js through the local edge, renews the
 // session before it expires, and shows which key signed every request.
-"use strict";
+// Renewal in URL mode is the shipped plugin's (players/, README "Players"):
+// FreshSignatures keeps the freshest grant and the hls.js playlist loader puts
+// it on every reload; this page only records what passes.
+import { FreshSignatures } from "/players/signatures.js";
+import { signedHlsConfig } from "/players/hlsjs.js";
 
-const SIGNING_PARAMETERS = ["Expires", "Policy", "Signature", "Key-Pair-Id", "Hash-Algorithm"];
 const CODECS = 'video/mp4; codecs="avc1.4d401e,mp4a.40.2"';
 
 const player = {
   mode: "url",
   asset: "ts",
   session: null,
-  /** Signing parameters ("Name=value", raw) from the freshest rewritten master; they replace older ones on playlist reloads. */
-  freshQuery: null,
+  /** The plugin's freshest grant (URL mode): its playlist loader puts it on every reload. */
+  signatures: new FreshSignatures(),
   renewals: 0,
   rejected: 0,
   requests: 0,
@@ -45,27 +48,11 @@ async function requestSession() {
   return body;
 }
 
-/**
- * Signing parameters are handled as raw query text: URLSearchParams would
- * re-encode "~" in a signature as "%7E", which CloudFront (and our edge)
- * refuses as not CloudFront base64.
- */
-function splitQuery(url) {
-  const at = url.indexOf("?");
-  return at === -1 ? [url, []] : [url.slice(0, at), url.slice(at + 1).split("&")];
-}
-
-function isSigningPair(pair) {
-  return SIGNING_PARAMETERS.includes(pair.split("=")[0]);
-}
-
-/** Fetches the rewritten master through the edge and keeps the signing parameters it put on the child URIs. */
-async function refreshSigningQuery(session) {
-  const response = await fetch(session.masterUrl, {
-    credentials: player.mode === "cookies" ? "include" : "omit",
-  });
+/** Loads the renewed master through the edge with the mode's credentials, and records the answer. */
+async function loadMaster(url) {
+  const response = await fetch(url, { credentials: player.mode === "cookies" ? "include" : "omit" });
   record(
-    session.masterUrl,
+    url,
     response.status,
     response.headers.get("x-local-edge-key-id"),
     response.headers.get("x-local-edge-signed-by"),
@@ -74,19 +61,7 @@ async function refreshSigningQuery(session) {
     throw new Error(
       `edge refused the renewed master: ${response.headers.get("x-local-edge-reason") || response.status}`,
     );
-  const text = await response.text();
-  const uri = text.split(/\r?\n/).find((line) => line.trim() !== "" && !line.startsWith("#"));
-  if (!uri) return null;
-  const signing = splitQuery(uri.trim())[1].filter(isSigningPair);
-  return signing.some((pair) => pair.startsWith("Signature=")) ? signing : null;
-}
-
-/** Replaces the signing parameters of a playlist URL with the freshest ones, keeping every other parameter. */
-function withFreshSignature(url) {
-  if (!player.freshQuery) return url;
-  const [base, pairs] = splitQuery(url);
-  if (!base.endsWith("._m3u8") || !pairs.some((pair) => pair.startsWith("Signature="))) return url;
-  return `${base}?${[...pairs.filter((pair) => !isSigningPair(pair)), ...player.freshQuery].join("&")}`;
+  return response;
 }
 
 function record(url, status, keyId, via) {
@@ -105,12 +80,11 @@ function record(url, status, keyId, via) {
   render();
 }
 
-/** hls.js loader that records every response (playlists, segments, keys) and refreshes playlist signatures. */
+/** hls.js loader that records every response (playlists, segments, keys); the plugin's playlist loader extends it. */
 function observedLoader() {
   const Base = Hls.DefaultConfig.loader;
   return class ObservedLoader extends Base {
     load(context, config, callbacks) {
-      context.url = withFreshSignature(context.url);
       const header = (xhr, name) =>
         xhr instanceof XMLHttpRequest && xhr.readyState >= 2 ? xhr.getResponseHeader(name) : null;
       super.load(context, config, {
@@ -131,7 +105,8 @@ function observedLoader() {
 async function renew() {
   try {
     const session = await requestSession();
-    player.freshQuery = await refreshSigningQuery(session);
+    if (player.mode === "url") await player.signatures.renewFromMaster(session.masterUrl, loadMaster);
+    else await loadMaster(session.masterUrl);
     player.session = session;
     player.renewals++;
     scheduleRenewal(session);
@@ -151,7 +126,7 @@ function scheduleRenewal(session) {
 async function start(mode, asset) {
   player.mode = mode;
   player.asset = asset;
-  player.freshQuery = null;
+  player.signatures = new FreshSignatures();
   if (player.hls) player.hls.destroy();
   clearTimeout(player.renewTimer);
   if (!Hls.isSupported())
@@ -160,13 +135,9 @@ async function start(mode, asset) {
     const session = await requestSession();
     player.session = session;
     scheduleRenewal(session);
-    const hls = new Hls({
-      loader: observedLoader(),
-      xhrSetup: (xhr) => {
-        xhr.withCredentials = player.mode === "cookies";
-      },
-      liveDurationInfinity: true,
-    });
+    const loader = observedLoader();
+    const signing = mode === "url" ? { mode, signatures: player.signatures, loader } : { mode: "cookies" };
+    const hls = new Hls({ loader, ...signedHlsConfig(Hls, signing), liveDurationInfinity: true });
     player.hls = hls;
     hls.on(Hls.Events.ERROR, (_event, data) => {
       const status = data.response ? ` HTTP ${data.response.code}` : "";

@@ -57,6 +57,89 @@ function assertPackagerLayout(dir: string): void {
   );
 }
 
+const TS_PACKET = 188;
+
+/**
+ * The I-frame playlist the script writes (ffmpeg writes none): EXT-X-I-FRAMES-ONLY, the
+ * file's PAT/PMT as EXT-X-MAP, one EXT-X-BYTERANGE per keyframe of a video-only MPEG-TS
+ * file, named by EXT-X-I-FRAME-STREAM-INF in the master with the peak bandwidth of its ranges.
+ */
+function assertIFramePlaylist(dir: string, keyframes: number): void {
+  const master = readFileSync(join(dir, "master.m3u8"), "utf8");
+  const stream =
+    /^#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=(\d+),RESOLUTION=256x144,CODECS="avc1\.[0-9a-f]{6}",URI="video\/iframes\/index\.m3u8"$/m.exec(
+      master,
+    );
+  assert.ok(stream, "the master names the I-frame playlist");
+  const playlist = readFileSync(join(dir, "video", "iframes", "index.m3u8"), "utf8");
+  assert.match(
+    playlist,
+    /^#EXTM3U\n#EXT-X-VERSION:5\n/,
+    "EXT-X-MAP in an I-frames-only playlist needs version 5",
+  );
+  assert.match(playlist, /\n#EXT-X-I-FRAMES-ONLY\n/);
+  assert.match(playlist, /\n#EXT-X-ENDLIST\n$/);
+  const map = /\n#EXT-X-MAP:URI="iframes\.ts",BYTERANGE="(\d+)@0"\n/.exec(playlist);
+  assert.ok(map, "the PAT/PMT at the start of the file is the I-frames' initialization section");
+  const file = readFileSync(join(dir, "video", "iframes", "iframes.ts"));
+  const ranges = [
+    ...playlist.matchAll(/#EXTINF:([\d.]+),\n#EXT-X-BYTERANGE:(\d+)@(\d+)\niframes\.ts\n/g),
+  ].map(([, duration, length, offset]) => ({
+    duration: Number(duration),
+    length: Number(length),
+    offset: Number(offset),
+  }));
+  assert.equal(ranges.length, keyframes, "one byte range per keyframe");
+  let previousEnd = Number(map[1]);
+  let peak = 0;
+  for (const { duration, length, offset } of ranges) {
+    assert.ok(
+      offset >= previousEnd && offset + length <= file.length,
+      `range ${length}@${offset} in order, in the file`,
+    );
+    assert.equal(offset % TS_PACKET, 0, `range ${length}@${offset} starts on a TS packet`);
+    assert.equal(length % TS_PACKET, 0, `range ${length}@${offset} ends on a TS packet`);
+    assert.equal(file[offset], 0x47, `range ${length}@${offset} starts with the TS sync byte`);
+    // A payload_unit_start_indicator: the range begins a PES packet (the keyframe), not the middle of one.
+    assert.equal(file[offset + 1] & 0x40, 0x40, `range ${length}@${offset} starts a PES packet`);
+    peak = Math.max(peak, (length * 8) / duration);
+    previousEnd = offset + length;
+  }
+  assert.ok(
+    Number(stream[1]) >= peak,
+    `BANDWIDTH ${stream[1]} is at least the peak ${peak.toFixed(0)} bit/s`,
+  );
+}
+
+/** ffprobe decodes the I-frame playlist through its byte ranges: one I-frame per range, each a keyframe. */
+function assertIFramesDecode(ffprobe: string, dir: string, keyframes: number): void {
+  const probed = spawnSync(
+    ffprobe,
+    [
+      "-v",
+      "error",
+      "-allowed_extensions",
+      "ALL",
+      "-select_streams",
+      "v",
+      "-show_entries",
+      "frame=key_frame,pict_type",
+      "-of",
+      "csv=p=0",
+      join(dir, "video", "iframes", "index.m3u8"),
+    ],
+    { encoding: "utf8", timeout: 30_000 },
+  );
+  assert.equal(probed.status, 0, probed.stderr);
+  assert.equal(probed.stderr.trim(), "", "the I-frames decode without errors");
+  // key_frame,pict_type per frame (a frame's side data, if any, follows as more fields).
+  const frames = probed.stdout
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => line.split(",").slice(0, 2).join(","));
+  assert.deepEqual(frames, Array<string>(keyframes).fill("1,I"), "each byte range decodes to one I-frame");
+}
+
 describe("local sample stream", function () {
   this.timeout(150_000);
 
@@ -78,6 +161,15 @@ describe("local sample stream", function () {
     );
     assertByteRangePackage(join(COMMITTED, "byterange"), 3);
     assertPackagerLayout(join(COMMITTED, "show"));
+    assertIFramePlaylist(join(COMMITTED, "show"), 3);
+  });
+
+  it("has a committed I-frame playlist whose byte ranges decode, one I-frame each", function () {
+    assertIFramesDecode(
+      requireSystemTool(this, "ffprobe", "the I-frame check decodes with ffprobe"),
+      join(COMMITTED, "show"),
+      3,
+    );
   });
 
   it("regenerates with the committed script, and ffmpeg decodes every rendition", function () {
@@ -96,6 +188,12 @@ describe("local sample stream", function () {
       assert.equal(made.status, 0, made.stderr);
       assertByteRangePackage(join(out, "byterange"), 2);
       assertPackagerLayout(join(out, "show"));
+      assertIFramePlaylist(join(out, "show"), 2);
+      assertIFramesDecode(
+        requireSystemTool(this, "ffprobe", "the I-frame check decodes with ffprobe"),
+        join(out, "show"),
+        2,
+      );
       for (const asset of ["ts", "fmp4", "byterange", "show"]) {
         const decoded = spawnSync(
           ffmpeg,

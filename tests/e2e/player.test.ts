@@ -52,6 +52,37 @@ function get(url: string, host?: string) {
   return sendToLocal(url, host ? { host } : {});
 }
 
+/**
+ * The demo page renews URL-mode playback with the shipped plugin (players/), not code of its own:
+ * it loads the plugin modules, its grant holder is the plugin's FreshSignatures, and media playlist
+ * reloads carried a new signature after each renewal (the plugin's playlist loader at work).
+ */
+async function assertPluginRenewedReloads(page: Page, requested: string[]): Promise<void> {
+  const paths = requested.map((url) => new URL(url).pathname);
+  for (const module of ["/players/signatures.js", "/players/hlsjs.js"])
+    assert.ok(paths.includes(module), `the page loaded the plugin module ${module}`);
+  // An expression, not a function: ts-node would compile a function's import() into require().
+  const holdsPluginGrant = await page.evaluate(
+    `import("/players/signatures.js").then(({ FreshSignatures }) =>
+       window.__player.signatures instanceof FreshSignatures && window.__player.signatures.pairs !== null)`,
+  );
+  assert.equal(holdsPluginGrant, true, "the page renews through the plugin's FreshSignatures");
+  const signaturesByPlaylist = new Map<string, Set<string>>();
+  for (const url of requested.map((text) => new URL(text))) {
+    const signature = url.search.match(/[?&]Signature=([^&]*)/)?.[1];
+    if (!url.pathname.endsWith("._m3u8") || url.pathname.endsWith("/master._m3u8") || !signature) continue;
+    signaturesByPlaylist.set(
+      url.pathname,
+      (signaturesByPlaylist.get(url.pathname) ?? new Set()).add(signature),
+    );
+  }
+  const mostRenewed = Math.max(0, ...[...signaturesByPlaylist.values()].map((set) => set.size));
+  assert.ok(
+    mostRenewed >= 3,
+    `a media playlist was reloaded with ${mostRenewed} distinct signatures: expected its first and two renewed ones`,
+  );
+}
+
 for (const trigger of EDGE_TRIGGERS)
   describe(`local stack end to end (${trigger}): hls.js in Chromium across key rotations`, function () {
     this.timeout(180_000);
@@ -86,6 +117,8 @@ for (const trigger of EDGE_TRIGGERS)
     ] as const) {
       it(`plays ${asset} with signed ${mode} through two rotations with zero 403s`, async () => {
         const page = await browser.context.newPage();
+        const requested: string[] = [];
+        page.on("request", (request) => requested.push(request.url()));
         try {
           const edgeRejectedBefore = stack.edge.stats.rejected;
           const edgeFailedBefore = stack.edge.stats.failed;
@@ -150,6 +183,7 @@ for (const trigger of EDGE_TRIGGERS)
             );
           } else {
             assert.deepEqual(cookieSigned, [], "URL mode sends no cookies");
+            await assertPluginRenewedReloads(page, requested);
           }
           assert.deepEqual(
             preflights,

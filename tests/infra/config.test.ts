@@ -212,7 +212,7 @@ describe("infra config: stack configuration validation", () => {
     );
     assertRefused(
       { ...base, edgeTimeoutSeconds: "10" },
-      /edgeTimeoutSeconds: "10" must be a whole number from 2 to 5/,
+      /edgeTimeoutSeconds: "10" must be a whole number from 4 to 5/,
     );
     const origin = validateStackConfig(
       { ...base, edgeTrigger: "origin-request", edgeMemoryMb: "512", edgeTimeoutSeconds: "30" },

@@ -30,7 +30,11 @@ describe("infra handler-config: handler configs from the stack config", () => {
     assert.equal(edge.distributionDomain, undefined);
     assert.deepEqual(edge.allowedHosts, ["cdn2.example.com"]);
     assert.deepEqual(edge.fetch, { mode: "distribution" });
-    assert.equal(edge.fetchTimeoutMs, 4000, "5 s viewer-request timeout minus the handler's 1 s budget");
+    assert.equal(
+      edge.fetchTimeoutMs,
+      2000,
+      "5 s viewer-request timeout minus the handler's 1 s CPU budget and two 1 s key reads",
+    );
     assert.equal(edge.playlistLifetimeSeconds, 7200);
     assert.equal(manifestEdgeDeployConfig(validateStackConfig(base, "dev")).allowedHosts, undefined);
   });
@@ -52,7 +56,7 @@ describe("infra handler-config: handler configs from the stack config", () => {
     assert.equal(edge.distributionDomain, "media.example.com");
     assert.deepEqual(edge.allowedHosts, ["media.example.com", "media-eu.example.com"]);
     assert.equal(edge.trigger, "origin-request");
-    assert.equal(edge.fetchTimeoutMs, 9000);
+    assert.equal(edge.fetchTimeoutMs, 7000);
   });
 
   it("ipv6Enabled: the signer and the edge refuse IP binding; by default neither does", () => {

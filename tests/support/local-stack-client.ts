@@ -11,6 +11,8 @@ export interface LocalReply {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly text: string;
+  /** The body as bytes (segments, byte ranges). */
+  readonly body: Buffer;
   /** The edge's `x-local-edge-reason` ("" when none). */
   readonly reason: string;
 }
@@ -34,14 +36,16 @@ export function sendToLocal(
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () =>
+        res.on("end", () => {
+          const body = Buffer.concat(chunks);
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
-            text: Buffer.concat(chunks).toString(),
+            text: body.toString(),
+            body,
             reason: String(res.headers["x-local-edge-reason"] ?? ""),
-          }),
-        );
+          });
+        });
       },
     );
     req.on("error", reject);

@@ -1,6 +1,6 @@
 /** The manifest edge handler over an in-memory HTTPS origin, and a viewer's signed request for it (tests and bench/). */
 import type { Signer } from "../../functions/cloudfront";
-import { fixedTrustedKeys } from "../../functions/keys";
+import { fixedTrustedKeys, type ActiveKeyProvider, type TrustedKeyProvider } from "../../functions/keys";
 import type { CloudFrontRequestEvent } from "../../functions/handlers/manifest-edge/cloudfront-events";
 import {
   createManifestHandler,
@@ -23,6 +23,8 @@ export function handlerServing(
     log?: (line: object) => void;
     /** Other config fields (e.g. the stack's assetRootDepth). */
     config?: Partial<ManifestEdgeConfig>;
+    /** Key providers in place of the fixed signer and public key (e.g. over a key store). */
+    providers?: { keys: ActiveKeyProvider; trustedKeys: TrustedKeyProvider };
   },
 ): ManifestHandler {
   return createManifestHandler(
@@ -36,8 +38,8 @@ export function handlerServing(
       ...options.config,
     },
     {
-      keys: { getSigner: async () => options.signer },
-      trustedKeys: fixedTrustedKeys([options.publicKeyPem]),
+      keys: options.providers?.keys ?? { getSigner: async () => options.signer },
+      trustedKeys: options.providers?.trustedKeys ?? fixedTrustedKeys([options.publicKeyPem]),
       fetchText: async () => ({ status: 200, body: Buffer.from(body) }),
       now: () => options.now,
       log: options.log ?? (() => undefined),

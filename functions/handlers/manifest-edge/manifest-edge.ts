@@ -8,7 +8,7 @@ import { isAssetRootDepth, MAX_ASSET_ROOT_DEPTH } from "../../../contract/asset-
 import { readSignedRequest, stripSigningParameters } from "../../cloudfront/verifier";
 import { SigningInputError } from "../../cloudfront/errors";
 import { PlaylistError, isMalformedPlaylist, rawPlaylistPath, DEFAULT_MAX_PLAYLIST_BYTES } from "../../hls";
-import type { KeySourceConfig } from "../../keys/config";
+import { KEY_READ_TIMEOUT_MS, type KeySourceConfig } from "../../keys/config";
 import type { TrustedKeyProvider } from "../../keys/trusted";
 import type { ActiveKeyProvider } from "../../keys/types";
 import {
@@ -56,7 +56,7 @@ export interface ManifestEdgeConfig {
    */
   readonly fetch:
     { readonly mode: "distribution" } | { readonly mode: "origin"; readonly originBaseUrl: string };
-  /** Deadline for reading the raw playlist, ms; at most the trigger's timeout minus FUNCTION_BUDGET_MS. */
+  /** Deadline for reading the raw playlist, ms; at most maxFetchTimeoutMs of the function's timeout. */
   readonly fetchTimeoutMs: number;
   /**
    * Longest lifetime of the signed URIs, seconds. The viewer's own expiry caps it, so this only
@@ -102,8 +102,35 @@ export type ManifestHandler = (
   event: CloudFrontRequestEvent,
 ) => Promise<CloudFrontResultResponse | CloudFrontRequest>;
 
-/** Time kept for everything but the fetch (key load, rewrite, gzip), ms. */
+/**
+ * Time kept for the CPU work of a call, a cold start's included (module load, key parse, grant
+ * verification, rewrite, gzip), ms: bench/edge-cold-start.bench.ts measures it (README "Cold start").
+ */
 export const FUNCTION_BUDGET_MS = 1000;
+/**
+ * Key-store reads a call waits for one after the other, each bounded by KEY_READ_TIMEOUT_MS: the
+ * trusted slot secrets (in parallel, functions/keys/trusted.ts) alongside the active key's SSM
+ * parameters, then the active key's secret (functions/keys/cache.ts). A cold start does all of
+ * them, and so does a warm call whose key caches both expire.
+ */
+export const SEQUENTIAL_KEY_READS = 2;
+/** The shortest raw-playlist deadline worth deploying, ms. */
+export const MIN_FETCH_TIMEOUT_MS = 500;
+
+/**
+ * The longest raw-playlist fetch a function with this timeout can wait for when the key reads
+ * and the CPU work take their whole budgets: timeout = CPU + key reads + fetch, nothing left over.
+ * 5 s viewer-request: 5000 - 1000 - 2 x 1000 = 2000 ms
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html#limits-lambda-at-edge).
+ */
+export function maxFetchTimeoutMs(timeoutSeconds: number): number {
+  return timeoutSeconds * 1000 - FUNCTION_BUDGET_MS - SEQUENTIAL_KEY_READS * KEY_READ_TIMEOUT_MS;
+}
+
+/** The shortest function timeout that leaves MIN_FETCH_TIMEOUT_MS for the fetch, seconds. */
+export const MIN_EDGE_TIMEOUT_SECONDS = Math.ceil(
+  (FUNCTION_BUDGET_MS + SEQUENTIAL_KEY_READS * KEY_READ_TIMEOUT_MS + MIN_FETCH_TIMEOUT_MS) / 1000,
+);
 /** Lifetime of the function's own URL for the raw playlist, beyond its fetch deadline, seconds. */
 export const FETCH_URL_EXTRA_SECONDS = 30;
 
@@ -127,7 +154,7 @@ export function checkManifestEdgeConfig(config: ManifestEdgeConfig): void {
   if (!(config.trigger in EDGE_GENERATED_RESPONSE_LIMIT_BYTES)) {
     fail(`trigger must be one of ${Object.keys(EDGE_GENERATED_RESPONSE_LIMIT_BYTES).join(", ")}`);
   }
-  const maxFetch = EDGE_TIMEOUT_LIMIT_SECONDS[config.trigger] * 1000 - FUNCTION_BUDGET_MS;
+  const maxFetch = maxFetchTimeoutMs(EDGE_TIMEOUT_LIMIT_SECONDS[config.trigger]);
   if (
     !Number.isInteger(config.fetchTimeoutMs) ||
     config.fetchTimeoutMs <= 0 ||
@@ -263,6 +290,10 @@ export function createManifestHandler(
     const cookieHeader = source.cookieHeader;
     const grant = readSignedRequest(source.url, cookieHeader);
     if ("error" in grant) return fail(403, "viewer-grant-unreadable");
+    // The active key loads while the grant is verified: on a cold start the two key-store reads
+    // overlap (SEQUENTIAL_KEY_READS). Its failure is answered below, once the grant holds.
+    const signerLoad = deps.keys.getSigner();
+    signerLoad.catch(() => undefined);
     try {
       const hosts = [grantHost, ...viewerHosts.filter((viewerHost) => viewerHost !== grantHost)];
       const urls = hosts.map((viewerHost) => grantOn(viewerHost).url);
@@ -299,7 +330,7 @@ export function createManifestHandler(
 
     let signer;
     try {
-      signer = await deps.keys.getSigner();
+      signer = await signerLoad;
     } catch (error) {
       return fail(503, "signing-key-unavailable", { reason: messageOf(error) });
     }

@@ -3,6 +3,7 @@
  * Node's global fetch (no redirects followed: a 3xx is an unexpected answer,
  * never a hop to another host).
  */
+import { withinDeadline } from "../../keys/deadline";
 
 export interface FetchTextInit {
   /** Aborted when the handler's deadline passes. */
@@ -41,28 +42,13 @@ export const fetchTextWithNodeFetch: FetchText = async (url, init) => {
 };
 
 /** Runs `fetchText` under a deadline; resolves `"timeout"` when it passes first (and aborts the fetch). */
-export async function fetchWithDeadline(
+export function fetchWithDeadline(
   fetchText: FetchText,
   url: string,
   options: { timeoutMs: number; maxBytes: number },
 ): Promise<FetchedText | "timeout"> {
-  const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve("timeout");
-    }, options.timeoutMs);
-  });
-  try {
-    return await Promise.race([
-      fetchText(url, { signal: controller.signal, maxBytes: options.maxBytes }),
-      deadline,
-    ]);
-  } catch (error) {
-    if (controller.signal.aborted) return "timeout";
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
+  return withinDeadline(
+    (signal) => fetchText(url, { signal, maxBytes: options.maxBytes }),
+    options.timeoutMs,
+  );
 }

@@ -47,7 +47,7 @@ describe("manifest handler: Pulumi closure serialization", function () {
     distributionDomain: HOST,
     trigger: "viewer-request",
     fetch: { mode: "distribution" },
-    fetchTimeoutMs: 3000,
+    fetchTimeoutMs: 2000,
     playlistLifetimeSeconds: 3600,
     keySource: { region: "us-east-1", parameterPrefix: "/cloudfront-signer/test" },
     trustedKeySecretIds: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:slot-a-AbCdEf"],

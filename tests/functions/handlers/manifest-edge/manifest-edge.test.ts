@@ -549,11 +549,11 @@ describe("manifest edge config and helpers", () => {
   });
 
   it("refuses a fetch timeout the trigger cannot afford, and other bad settings", () => {
-    assert.doesNotThrow(() => checkManifestEdgeConfig(config("viewer-request", { fetchTimeoutMs: 4000 })));
-    assert.doesNotThrow(() => checkManifestEdgeConfig(config("origin-request", { fetchTimeoutMs: 29000 })));
+    assert.doesNotThrow(() => checkManifestEdgeConfig(config("viewer-request", { fetchTimeoutMs: 2000 })));
+    assert.doesNotThrow(() => checkManifestEdgeConfig(config("origin-request", { fetchTimeoutMs: 27000 })));
     for (const bad of [
-      config("viewer-request", { fetchTimeoutMs: 4001 }),
-      config("origin-request", { fetchTimeoutMs: 29001 }),
+      config("viewer-request", { fetchTimeoutMs: 2001 }),
+      config("origin-request", { fetchTimeoutMs: 27001 }),
       config("viewer-request", { fetchTimeoutMs: 0 }),
       config("viewer-request", { playlistLifetimeSeconds: 0 }),
       config("viewer-request", { distributionDomain: "https://d1.cloudfront.net" }),
