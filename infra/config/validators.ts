@@ -5,6 +5,7 @@
  * a rule is skipped when one of its keys already failed its own parser, so a
  * bad value is reported once, not again as a consequence.
  */
+import { MIN_EDGE_TIMEOUT_SECONDS } from "../../functions/handlers/manifest-edge/manifest-edge";
 import { EDGE_MEMORY_LIMIT_MB, EDGE_TIMEOUT_LIMIT_SECONDS } from "../../contract/limits";
 import { minimumRotationIntervalSeconds, rotationIntervalIsSafe } from "../../contract/rotation-window";
 import type { ConfigKey, ConfigValues } from "./keys";
@@ -78,7 +79,7 @@ export function edgeLimitProblems(
   const timeout = EDGE_TIMEOUT_LIMIT_SECONDS[edgeTrigger];
   if (edgeTimeoutSeconds > timeout) {
     problems.push(
-      `edgeTimeoutSeconds: "${edgeTimeoutSeconds}" must be a whole number from 2 to ${timeout} (the ${edgeTrigger} limit)`,
+      `edgeTimeoutSeconds: "${edgeTimeoutSeconds}" must be a whole number from ${MIN_EDGE_TIMEOUT_SECONDS} to ${timeout} (the ${edgeTrigger} limit)`,
     );
   }
   return problems;
