@@ -118,7 +118,7 @@ describe("infra config validators (tables)", () => {
         values: { edgeTrigger: "viewer-request", edgeMemoryMb: 256, edgeTimeoutSeconds: 6 },
         problems: [
           /edgeMemoryMb: "256" must be a whole number from 128 to 128 \(the viewer-request limit\)/,
-          /edgeTimeoutSeconds: "6" must be a whole number from 2 to 5/,
+          /edgeTimeoutSeconds: "6" must be a whole number from 4 to 5/,
         ],
       },
       {
