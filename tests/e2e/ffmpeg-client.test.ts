@@ -11,7 +11,7 @@ import { checkOptions, defaultOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import type { EdgeRequestEntry } from "../../local/edge";
 import { sendToLocal } from "../support/local-stack-client";
-import { requireSystemTool } from "../support/tools";
+import { requireFfmpeg, skipWithout, type Ffmpeg } from "../support/tools";
 
 interface Run {
   code: number | null;
@@ -31,6 +31,13 @@ function runFfmpeg(ffmpeg: string, args: string[], limitMs: number): Promise<Run
       resolve({ code, stderr });
     });
   });
+}
+
+/** The URL with 127.0.0.1 for localhost. */
+function withLoopbackAddress(url: URL): string {
+  const loopback = new URL(url);
+  if (loopback.hostname === "localhost") loopback.hostname = "127.0.0.1";
+  return loopback.toString();
 }
 
 /** GET through the edge keeping the URL's localhost Host; the body, or a rejection unless 200. */
@@ -55,13 +62,12 @@ async function openSession(stack: LocalStack, mode: "url" | "cookies", asset: st
 
 describe("local stack end to end: ffmpeg pulls every rendition through the edge", function () {
   this.timeout(120_000);
-  let ffmpeg: string;
+  let ffmpeg: Ffmpeg;
   let stack: LocalStack;
   const seen: EdgeRequestEntry[] = [];
 
   before(async function () {
-    // The static ffmpeg in @ffmpeg-installer (a 2018 snapshot) crashes on these streams.
-    ffmpeg = requireSystemTool(this, "ffmpeg", "the second HLS client needs ffmpeg 5.1 or later");
+    ffmpeg = requireFfmpeg(this, "the second HLS client");
     const options = checkOptions({ ...defaultOptions(), port: 0, stateDir: undefined, live: false });
     stack = await startLocalStack(options, {
       log: () => undefined,
@@ -78,12 +84,15 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
     // Cookie mode: hand ffmpeg the cookies the app set. No domain attribute: ffmpeg matches
     // it against "host:port" and would drop them; host-only is what the browser keeps anyway.
     const cookies = session.setCookie.map((cookie) => `${cookie.split(";")[0]}; path=/;`).join("\n");
+    // Connect to 127.0.0.1 but send the signed URL's Host (the signature covers it): the static
+    // ffmpeg in @ffmpeg-installer dies of SIGSEGV resolving "localhost" (static glibc and NSS).
+    const master = new URL(session.masterUrl);
     const args = [
-      ...["-hide_banner", "-loglevel", "warning"],
+      ...["-hide_banner", "-loglevel", "warning", "-headers", `Host: ${master.host}\r\n`],
       ...(mode === "cookies" ? ["-cookies", cookies] : []),
-      ...["-allowed_extensions", "ALL", "-i", session.masterUrl, "-map", "0", "-f", "null", "-"],
+      ...["-allowed_extensions", "ALL", "-i", withLoopbackAddress(master), "-map", "0", "-f", "null", "-"],
     ];
-    const run = await runFfmpeg(ffmpeg, args, 60_000);
+    const run = await runFfmpeg(ffmpeg.path, args, 60_000);
     assert.equal(run.code, 0, `ffmpeg failed:\n${run.stderr}`);
     assert.doesNotMatch(run.stderr, /403|416|Forbidden|Error|error while decoding|Invalid data/i, run.stderr);
     assert.deepEqual(
@@ -153,7 +162,11 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
     });
   }
 
-  it("decodes the single-file byte-range package (EXT-X-BYTERANGE, EXT-X-MAP BYTERANGE) through the edge", async () => {
+  it("decodes the single-file byte-range package (EXT-X-BYTERANGE, EXT-X-MAP BYTERANGE) through the edge", async function () {
+    // After probing, the 2018 build re-reads the first segment from offset 0 instead of the
+    // end of the init range ("partial file", "Invalid NAL unit size"); ffmpeg 5.1 does not.
+    if (ffmpeg.packaged)
+      skipWithout(this, "the packaged 2018 ffmpeg misreads EXT-X-MAP byte ranges over HTTP", "ffmpeg");
     seen.length = 0;
     const session = await openSession(stack, "url", "byterange");
     await decodeThroughEdge("url", session);
