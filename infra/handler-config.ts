@@ -5,6 +5,7 @@
  * no AWS SDK; the facts only a deployment knows (the distribution's domain,
  * its id, the key slots) come in as plain values.
  */
+import { DEFAULT_ROTATION_LEASE_SECONDS } from "../contract/defaults";
 import type { KeySourceConfig } from "../functions/keys/config";
 import {
   checkManifestEdgeConfig,
@@ -43,7 +44,7 @@ export type HandlerSettings = Pick<
 
 /** The rotation Lambda's timeout and the lease a run holds (which must outlast it). */
 export const ROTATION_TIMEOUT_SECONDS = 600;
-export const ROTATION_LEASE_SECONDS = 900;
+export const ROTATION_LEASE_SECONDS = DEFAULT_ROTATION_LEASE_SECONDS;
 
 /** Where every signer finds the active key. */
 export function keySourceConfig(settings: HandlerSettings): KeySourceConfig {

@@ -7,7 +7,14 @@ import { existsSync } from "node:fs";
 import { parameterNames } from "../../functions/keys/types";
 import type { KeyAlgorithm } from "../../functions/cloudfront/types";
 import {
-  resolveRotationConfig,
+  DEFAULT_CLOCK_SKEW_SECONDS,
+  DEFAULT_KEY_ALGORITHM,
+  DEFAULT_MIN_PROPAGATION_SECONDS,
+  DEFAULT_ROTATION_INTERVAL_DAYS,
+  DEFAULT_SIGNER_CACHE_TTL_SECONDS,
+  DEFAULT_SIGNER_MAX_STALE_SECONDS,
+} from "../../contract/defaults";
+import {
   type AuditEvent,
   type AuditSink,
   type RotationConfig,
@@ -19,17 +26,6 @@ import { readTextFile, required } from "../args";
 import type { FlagTable, FlagValues } from "../flags";
 import { UsageError, type CommandIo } from "../io";
 import type { HelpSection } from "../registry";
-
-/** The rotation's own defaults (functions/rotation/config.ts), resolved once so help shows them without restating them. */
-const ROTATION_DEFAULTS = resolveRotationConfig({
-  parameterPrefix: "/help",
-  distributionId: "EHELP0",
-  slots: [
-    { keyGroupId: "a", secretArn: "a" },
-    { keyGroupId: "b", secretArn: "b" },
-  ],
-  maxUrlLifetimeSeconds: 1,
-});
 
 export const STACK_FLAGS = {
   config: {
@@ -60,34 +56,34 @@ export const STACK_FLAGS = {
   },
   "signer-cache-ttl": {
     type: "seconds",
-    defaultText: String(ROTATION_DEFAULTS.signerCacheTtlSeconds),
+    defaultText: String(DEFAULT_SIGNER_CACHE_TTL_SECONDS),
     description: "signers' key cache TTL",
   },
   "signer-max-stale": {
     type: "seconds",
-    defaultText: String(ROTATION_DEFAULTS.signerMaxStaleSeconds),
+    defaultText: String(DEFAULT_SIGNER_MAX_STALE_SECONDS),
     description: "signers' hard maximum key age",
   },
   "clock-skew": {
     type: "seconds",
-    defaultText: String(ROTATION_DEFAULTS.clockSkewSeconds),
+    defaultText: String(DEFAULT_CLOCK_SKEW_SECONDS),
     description: "allowed clock difference",
   },
   "min-propagation": {
     type: "seconds",
-    defaultText: String(ROTATION_DEFAULTS.minPropagationSeconds),
+    defaultText: String(DEFAULT_MIN_PROPAGATION_SECONDS),
     description: "wait after a key group change before trusting Deployed",
   },
   "interval-days": {
     type: "number",
-    defaultText: String(ROTATION_DEFAULTS.rotationIntervalDays),
+    defaultText: String(DEFAULT_ROTATION_INTERVAL_DAYS),
     description: "rotation interval in days",
   },
   "key-algorithm": {
     type: "choice",
     value: "ALG",
     choices: ["ecdsa-p256", "rsa-2048"] as const satisfies readonly KeyAlgorithm[],
-    defaultText: ROTATION_DEFAULTS.keyAlgorithm,
+    defaultText: DEFAULT_KEY_ALGORITHM,
     description: "algorithm of generated keys: ecdsa-p256 or rsa-2048",
   },
   local: {
