@@ -11,8 +11,10 @@
 # Output: OUTPUT_DIR/ts/ and OUTPUT_DIR/fmp4/, each with master.m3u8,
 # stream_<n>.m3u8, segments and enc.key; OUTPUT_DIR/byterange/ with master.m3u8,
 # stream_0.m3u8 and stream_0.mp4; OUTPUT_DIR/show/ in a packager's layout (see
-# package_layout). Needs ffmpeg and ffprobe 5.1 or later (Debian: apt-get install
-# ffmpeg), or the ones FFMPEG and FFPROBE name, and node (the project's runtime).
+# package_layout). Needs ffmpeg and ffprobe 5.1 or later: the ones FFMPEG and
+# FFPROBE name, else the system's (Debian: apt-get install ffmpeg), else FFmpeg 5.1
+# as WebAssembly from the dev dependency @ffmpeg/core (scripts/ffmpeg-wasm, slower);
+# and node (the project's runtime).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,6 +23,12 @@ seconds=${SAMPLE_SECONDS:-6}
 segment_seconds=2
 fps=24
 
+if [ -z "${FFMPEG:-}${FFPROBE:-}" ] && ! { command -v ffmpeg && command -v ffprobe; } >/dev/null 2>&1 &&
+  [ -d "$here/../node_modules/@ffmpeg/core" ]; then
+  echo "make-sample: no system ffmpeg and ffprobe: using FFmpeg 5.1 as WebAssembly (scripts/ffmpeg-wasm)" >&2
+  FFMPEG="$here/../scripts/ffmpeg-wasm/ffmpeg"
+  FFPROBE="$here/../scripts/ffmpeg-wasm/ffprobe"
+fi
 ffmpeg=${FFMPEG:-ffmpeg}
 ffprobe=${FFPROBE:-ffprobe}
 for tool in "$ffmpeg" "$ffprobe" node; do
@@ -173,13 +181,13 @@ package_layout() {
 package_iframes() { # $1: the title's folder
   iframes="$1/video/iframes"
   mkdir -p "$iframes"
-  ffmpeg -hide_banner -loglevel error -y \
+  "$ffmpeg" -hide_banner -loglevel error -y \
     -f lavfi -i "testsrc=size=640x360:rate=$fps:duration=$seconds" -vf scale=256:144 -an \
     -c:v libx264 -preset veryfast -profile:v main -pix_fmt yuv420p -threads 1 \
     -g $((fps * segment_seconds)) -keyint_min $((fps * segment_seconds)) -sc_threshold 0 \
     -b:v 70k -maxrate 90k -bufsize 180k -f mpegts "$iframes/iframes.ts"
   size=$(wc -c <"$iframes/iframes.ts")
-  ffprobe -v error -select_streams v -show_packets -show_entries packet=pts_time,pos,flags -of compact=p=0 \
+  "$ffprobe" -v error -select_streams v -show_packets -show_entries packet=pts_time,pos,flags -of compact=p=0 \
     "$iframes/iframes.ts" >"$work/iframe-packets"
   awk -F'|' -v seconds="$seconds" -v size="$size" -v target="$segment_seconds" '
     function field(name,   i) { for (i = 1; i <= NF; i++) if (index($i, name "=") == 1) return substr($i, length(name) + 2); return "" }

@@ -20,7 +20,7 @@ const LAYERS = {
   clients: { folders: ["cli", "client", "players"] },
   // Chromium players and ffmpeg against the local stack, and the sample script
   e2e: { folders: ["e2e"] },
-  // the project's own tooling: these layers, the type-aware lint rules
+  // the project's own tooling: these layers, the type-aware lint rules, scripts/ffmpeg-wasm
   toolchain: { folders: ["toolchain"] },
 };
 

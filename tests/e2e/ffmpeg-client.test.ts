@@ -11,7 +11,7 @@ import { checkOptions, defaultOptions } from "../../local/options";
 import { startLocalStack, type LocalStack } from "../../local/stack";
 import type { EdgeRequestEntry } from "../../local/edge";
 import { sendToLocal } from "../support/local-stack-client";
-import { requireFfmpeg, skipWithout, type Ffmpeg } from "../support/tools";
+import { requireFfmpeg, type Ffmpeg } from "../support/tools";
 
 interface Run {
   code: number | null;
@@ -90,6 +90,11 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
     const args = [
       ...["-hide_banner", "-loglevel", "warning", "-headers", `Host: ${master.host}\r\n`],
       ...(mode === "cookies" ? ["-cookies", cookies] : []),
+      // The 2018 build's hls demuxer, opening the next segment while it reads this one
+      // (http_multiple, on by default over HTTP/1.1), corrupts a byte-range package: each
+      // Range request is right, yet the mov demuxer gets "partial file" from the last
+      // segment on. One segment at a time it decodes cleanly; ffmpeg 5.1 needs no flag.
+      ...(ffmpeg.packaged ? ["-http_multiple", "0"] : []),
       ...["-allowed_extensions", "ALL", "-i", withLoopbackAddress(master), "-map", "0", "-f", "null", "-"],
     ];
     const run = await runFfmpeg(ffmpeg.path, args, 60_000);
@@ -162,11 +167,7 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
     });
   }
 
-  it("decodes the single-file byte-range package (EXT-X-BYTERANGE, EXT-X-MAP BYTERANGE) through the edge", async function () {
-    // After probing, the 2018 build re-reads the first segment from offset 0 instead of the
-    // end of the init range ("partial file", "Invalid NAL unit size"); ffmpeg 5.1 does not.
-    if (ffmpeg.packaged)
-      skipWithout(this, "the packaged 2018 ffmpeg misreads EXT-X-MAP byte ranges over HTTP", "ffmpeg");
+  it("decodes the single-file byte-range package (EXT-X-BYTERANGE, EXT-X-MAP BYTERANGE) through the edge", async () => {
     seen.length = 0;
     const session = await openSession(stack, "url", "byterange");
     await decodeThroughEdge("url", session);

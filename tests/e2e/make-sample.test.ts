@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { requireSystemTool } from "../support/tools";
+import { mediaTools } from "../support/tools";
 
 const SCRIPT = join(__dirname, "../../local/make-sample.sh");
 const COMMITTED = join(__dirname, "../../local/sample");
@@ -165,19 +165,14 @@ describe("local sample stream", function () {
   });
 
   it("has a committed I-frame playlist whose byte ranges decode, one I-frame each", function () {
-    assertIFramesDecode(
-      requireSystemTool(this, "ffprobe", "the I-frame check decodes with ffprobe"),
-      join(COMMITTED, "show"),
-      3,
-    );
+    assertIFramesDecode(mediaTools().ffprobe, join(COMMITTED, "show"), 3);
   });
 
   it("regenerates with the committed script, and ffmpeg decodes every rendition", function () {
     // The script's HLS muxer options (agroup, name and language in -var_stream_map, a master
-    // playlist beside variant streams) need ffmpeg 5.1; the static build in @ffmpeg-installer
-    // (a 2018 snapshot) refuses them or crashes, and no npm package ships a newer one.
-    const ffmpeg = requireSystemTool(this, "ffmpeg", "make-sample.sh needs ffmpeg 5.1 or later");
-    const ffprobe = requireSystemTool(this, "ffprobe", "make-sample.sh needs ffprobe 5.1 or later");
+    // playlist beside variant streams) need ffmpeg 5.1: the system's, else 5.1 as WebAssembly
+    // (the static 2018 build in @ffmpeg-installer refuses them or crashes).
+    const { ffmpeg, ffprobe } = mediaTools();
     const out = mkdtempSync(join(tmpdir(), "signed-hls-cdn-sample-"));
     try {
       const made = spawnSync("sh", [SCRIPT, out], {
@@ -189,11 +184,7 @@ describe("local sample stream", function () {
       assertByteRangePackage(join(out, "byterange"), 2);
       assertPackagerLayout(join(out, "show"));
       assertIFramePlaylist(join(out, "show"), 2);
-      assertIFramesDecode(
-        requireSystemTool(this, "ffprobe", "the I-frame check decodes with ffprobe"),
-        join(out, "show"),
-        2,
-      );
+      assertIFramesDecode(ffprobe, join(out, "show"), 2);
       for (const asset of ["ts", "fmp4", "byterange", "show"]) {
         const decoded = spawnSync(
           ffmpeg,

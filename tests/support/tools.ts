@@ -1,22 +1,20 @@
 /**
- * Tests that need a system program (ffmpeg, openssl) call requireSystemTool in a
- * `before` hook: outside CI a missing one skips the test with a loud reason; in CI
- * (`CI=true`) it fails, because .ci/run installs them. Chromium needs no system
- * copy (tests/e2e/chromium.ts falls back to the one an npm package ships), and
- * requireFfmpeg falls back to the static ffmpeg @ffmpeg-installer ships.
+ * The programs some tests run, each the system's when it is on the PATH, else one an npm
+ * dev dependency ships, so a machine with nothing but Node and npm runs every test:
+ * - Chromium: tests/e2e/chromium.ts (@sparticuz/chromium);
+ * - ffmpeg as an HTTP client: requireFfmpeg (the static 2018 build of @ffmpeg-installer);
+ * - ffmpeg and ffprobe on local files: mediaTools (FFmpeg 5.1 in WebAssembly,
+ *   @ffmpeg/core, run by scripts/ffmpeg-wasm).
+ * Only where a package has no binary for the platform (requireFfmpeg) is a test skipped
+ * with a loud reason outside CI, and failed in CI (`CI=true`).
  */
 import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 
 export function systemToolPath(tool: string): string | undefined {
   const found = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" });
   const path = found.stdout.trim();
   return found.status === 0 && path ? path : undefined;
-}
-
-export function requireSystemTool(context: Mocha.Context, tool: string, why: string): string {
-  const path = systemToolPath(tool);
-  if (path) return path;
-  return skipWithout(context, `${tool} is not installed (${why})`, tool);
 }
 
 export interface Ffmpeg {
@@ -38,6 +36,25 @@ export function requireFfmpeg(context: Mocha.Context, why: string): Ffmpeg {
   } catch (error) {
     return skipWithout(context, `ffmpeg is not installed (${why}; ${String(error)})`, "ffmpeg");
   }
+}
+
+export interface MediaTools {
+  ffmpeg: string;
+  ffprobe: string;
+}
+
+const WASM_TOOLS = join(__dirname, "../../scripts/ffmpeg-wasm");
+
+/**
+ * ffmpeg and ffprobe for local files (the sample script, decoding what it wrote): the
+ * system's pair, else scripts/ffmpeg-wasm/{ffmpeg,ffprobe}, which run @ffmpeg/core over
+ * the host's files. Never the 2018 static build: it cannot write the sample's playlists.
+ */
+export function mediaTools(): MediaTools {
+  const ffmpeg = systemToolPath("ffmpeg");
+  const ffprobe = systemToolPath("ffprobe");
+  if (ffmpeg && ffprobe) return { ffmpeg, ffprobe };
+  return { ffmpeg: join(WASM_TOOLS, "ffmpeg"), ffprobe: join(WASM_TOOLS, "ffprobe") };
 }
 
 /** Skips the test with a loud reason; in CI (.ci/run installs the tools) fails instead. */
