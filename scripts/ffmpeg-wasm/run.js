@@ -158,9 +158,10 @@ function hostFileSystem(FS) {
 /** Mounts each top-level host folder at its own path, so every path resolves as on the host. */
 function mountHost(FS) {
   const type = hostFileSystem(FS);
-  for (const entry of fs.readdirSync("/", { withFileTypes: true })) {
-    if (!entry.isDirectory() || NOT_MOUNTED.includes(entry.name)) continue;
-    const at = `/${entry.name}`;
+  for (const name of fs.readdirSync("/")) {
+    const at = `/${name}`;
+    // A folder, or a link to one (/bin -> usr/bin on merged-/usr systems).
+    if (NOT_MOUNTED.includes(name) || !fs.statSync(at, { throwIfNoEntry: false })?.isDirectory()) continue;
     if (!FS.analyzePath(at).exists) FS.mkdir(at);
     FS.mount(type, { root: at }, at);
   }
