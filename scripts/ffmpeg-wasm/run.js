@@ -12,7 +12,8 @@
  * and relative paths (and the paths inside key-info files and playlists) mean what
  * they mean to a native ffmpeg. What it cannot do: the network (no sockets: the
  * HTTP client tests use a native ffmpeg), threads, or binary output on stdout (text
- * lines only, which is what ffprobe prints).
+ * lines only, which is what ffprobe prints); and it always overwrites outputs, as
+ * with -y (@ffmpeg/core adds `-nostdin -y` to every ffmpeg run).
  */
 "use strict";
 const fs = require("node:fs");

@@ -91,9 +91,11 @@ describe("local stack end to end: ffmpeg pulls every rendition through the edge"
       ...["-hide_banner", "-loglevel", "warning", "-headers", `Host: ${master.host}\r\n`],
       ...(mode === "cookies" ? ["-cookies", cookies] : []),
       // The 2018 build's hls demuxer, opening the next segment while it reads this one
-      // (http_multiple, on by default over HTTP/1.1), corrupts a byte-range package: each
-      // Range request is right, yet the mov demuxer gets "partial file" from the last
-      // segment on. One segment at a time it decodes cleanly; ffmpeg 5.1 needs no flag.
+      // (http_multiple, on by default over HTTP/1.1), misreads a byte-range package: by
+      // default it re-reads from offset 0 ("duplicated MOOV Atom"), and even with every
+      // Range request right (-http_persistent 0) the mov demuxer reports "partial file",
+      // though the edge returns each range's exact bytes. One segment at a time it decodes
+      // cleanly; ffmpeg 5.1 needs no flag.
       ...(ffmpeg.packaged ? ["-http_multiple", "0"] : []),
       ...["-allowed_extensions", "ALL", "-i", withLoopbackAddress(master), "-map", "0", "-f", "null", "-"],
     ];

@@ -2,8 +2,9 @@
  * Oracles nobody here wrote: RSA signatures must be byte-identical to
  * @aws-sdk/cloudfront-signer for the same policy string; ECDSA signatures
  * (randomised, so not comparable byte for byte) must verify with @noble/curves,
- * a pure-JavaScript implementation that shares no code with node's OpenSSL, and
- * with the openssl CLI where it is installed (.ci/run installs it).
+ * a pure-JavaScript ECDSA and SHA that shares no code with node's OpenSSL (node
+ * only decodes the public key's PEM for it), and with the openssl CLI where it is
+ * installed (.ci/run installs it).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
